@@ -1,0 +1,189 @@
+"""The verbs the CLI calls: load, validate, generate."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .engine import DatasetPlan, TablePlan, chunks, unenforced_checks
+from .errors import DatagenError, Problem, SpecError, WriterError
+from .spec.load import load, load_text
+from .spec.model import Dataset
+from .spec.validate import compile_document
+from .writers import FORMATS
+
+Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
+
+
+def load_spec(
+    source: str | Path,
+    *,
+    seed: int | None = None,
+    rows: dict[str, int] | None = None,
+    scale: float | None = None,
+) -> Dataset:
+    """Load and validate a spec file (``-`` for stdin); raises SpecError listing every problem."""
+    return compile_document(load(source), seed=seed, rows=rows, scale=scale)
+
+
+def load_spec_text(text: str, file: str = "<spec>", **kw) -> Dataset:
+    """Like :func:`load_spec`, from text."""
+    return compile_document(load_text(text, file), **kw)
+
+
+@dataclass
+class Report:
+    """What ``validate`` found in one spec."""
+
+    file: str
+    dataset: Dataset | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(sources: list[str | Path]) -> list[Report]:
+    """Validate every spec; each report holds all of its problems and warnings."""
+    reports = []
+    for src in sources:
+        report = Report(str(src))
+        try:
+            doc = load(src)
+            report.file = doc.file
+            report.dataset = compile_document(doc)
+        except SpecError as e:
+            report.problems = e.problems
+        else:
+            for path, expr in unenforced_checks(report.dataset):
+                line = doc.line(path)
+                where = f"{doc.file}:{line}" if line else doc.file
+                report.warnings.append(
+                    f"{where}: {path}: CHECK ({expr}) is not enforced by the generators "
+                    "(it is kept in the DDL; rows violating it would fail to load)"
+                )
+        reports.append(report)
+    return reports
+
+
+# ---- parallel chunk encoding: workers rebuild the plan from the (picklable) dataset ----------
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(ds: Dataset, fmt: str) -> None:
+    plan = DatasetPlan(ds)
+    _WORKER["plan"], _WORKER["writer"] = plan, FORMATS[fmt][1](plan)
+
+
+def _encode_in_worker(qualname: str, start: int, stop: int) -> bytes:
+    plan: DatasetPlan = _WORKER["plan"]  # type: ignore[assignment]
+    writer = _WORKER["writer"]
+    return writer.encode(plan.plan(plan.ds.table(qualname)), start, stop)  # type: ignore[attr-defined]
+
+
+def generate(
+    ds: Dataset,
+    out: BinaryIO,
+    fmt: str = "copy",
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> int:
+    """Write the dataset as one dump in format ``fmt`` to ``out``; returns bytes written.
+
+    With ``jobs > 1`` chunks are encoded in worker processes; the bytes are the same for any
+    number of jobs because every chunk is a pure function of its rows.
+    """
+    if fmt not in FORMATS:
+        raise WriterError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    plan = DatasetPlan(ds)
+    writer = FORMATS[fmt][1](plan)
+    pool = None
+    if jobs > 1 and sum(t.rows for t in ds.tables) > 0:
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ds, fmt))
+
+    def encode_table(tp: TablePlan) -> Iterator[bytes]:
+        t = tp.table
+        done = 0
+        if progress:
+            progress(t.name, 0, t.rows)
+        if pool is None:
+            pieces: Iterator[tuple[int, bytes]] = (
+                (stop - start, writer.encode(tp, start, stop)) for start, stop in chunks(t.rows)
+            )
+        else:
+            pieces = _ordered(pool, t.qualname, t.rows, jobs * 2)
+        for n, data in pieces:
+            done += n
+            if progress:
+                progress(t.name, done, t.rows)
+            yield data
+
+    total = 0
+    try:
+        for piece in writer.chunks(encode_table):
+            out.write(piece)
+            total += len(piece)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return total
+
+
+def _ordered(pool: ProcessPoolExecutor, qualname: str, rows: int, window: int):
+    """Encoded chunks in order, with at most ``window`` in flight (memory stays bounded)."""
+    pending: deque[tuple[int, Future[bytes]]] = deque()
+    for start, stop in chunks(rows):
+        pending.append((stop - start, pool.submit(_encode_in_worker, qualname, start, stop)))
+        if len(pending) >= window:
+            n, fut = pending.popleft()
+            yield n, fut.result()
+    while pending:
+        n, fut = pending.popleft()
+        yield n, fut.result()
+
+
+def default_output(ds: Dataset, fmt: str) -> str:
+    return FORMATS[fmt][0].format(name=ds.name)
+
+
+def generate_to_path(
+    ds: Dataset, path: str, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
+) -> int:
+    """Generate into ``path`` atomically: a temporary file renamed at the end, removed on failure."""
+    if path == "-":
+        return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress)
+    target = Path(path)
+    if target.is_dir():
+        raise WriterError(f"{path} is a directory; name a file, or use -o {target / default_output(ds, fmt)}")
+    if not target.parent.exists():
+        raise WriterError(f"directory {target.parent} does not exist; create it first")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            n = generate(ds, fh, fmt, jobs=jobs, progress=progress)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+__all__ = [
+    "DatagenError",
+    "Report",
+    "generate",
+    "generate_to_path",
+    "load_spec",
+    "load_spec_text",
+    "validate",
+]

@@ -1,0 +1,166 @@
+"""The ``datagen`` command: a thin shell over :mod:`datagen.api`.
+
+Errors a user can fix are printed as ``Error: ...`` lines with no traceback (``--debug`` shows it);
+exit codes: 0 ok, 1 invalid spec or failed work, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+
+import click
+
+from . import api
+from .errors import DatagenError, SpecError, UsageError
+from .versions import byte_shaping_versions
+from .writers import FORMATS
+
+
+class Progress:
+    """One status line on stderr, redrawn at most a few times a second."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    def __call__(self, table: str, done: int, rows: int) -> None:
+        now = time.monotonic()
+        if done < rows and now - self.last < 0.2:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        pct = 100 * done // rows if rows else 100
+        sys.stderr.write(f"\r\x1b[K{table}: {done:,}/{rows:,} rows ({pct}%, {rate:,.0f} rows/s)")
+        if done >= rows:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _parse_rows(values: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for v in values:
+        name, sep, n = v.rpartition("=")
+        if not sep or not name or not n.isdigit():
+            raise UsageError(f"--rows {v!r}: write it as TABLE=N, with N a whole number")
+        out[name] = int(n)
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Compile dataset specs (YAML or JSON) into PostgreSQL dumps of deterministic fake data.
+
+    \b
+    Start here:
+      datagen validate datasets/shop.yaml      check a spec, every problem at once
+      datagen generate datasets/shop.yaml      write shop.sql (COPY format) here
+      psql -v ON_ERROR_STOP=1 -f shop.sql      load it
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("spec")
+@click.option("-o", "--output", metavar="PATH|-", help="Output file, or - for stdout. "
+              "Default: NAME.sql (copy) or NAME.inserts.sql (sql) in the current directory.")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="copy",
+              show_default=True, help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs.")
+@click.option("--seed", type=int, help="Override the spec's seed.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
+              help="Override a table's row count (repeatable).")
+@click.option("--scale", type=click.FloatRange(min=0), help="Multiply every table's rows.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; the output is byte-identical for any number.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
+    """Generate one dump from SPEC (a file, or - for stdin).
+
+    \b
+    Examples:
+      datagen generate shop.yaml                        # -> ./shop.sql
+      datagen generate shop.yaml -f sql -o seed.sql     # INSERT statements
+      datagen generate shop.yaml --rows orders=1000000 --scale 0.1 -j 2
+      datagen generate shop.yaml -o - | psql -v ON_ERROR_STOP=1 mydb
+
+    The same spec and seed give the same bytes on every run and machine. A failed run leaves
+    no partial file behind.
+    """
+    ds = api.load_spec(spec, seed=seed, rows=_parse_rows(rows), scale=scale)
+    path = output or api.default_output(ds, fmt)
+    show = not quiet and sys.stderr.isatty()
+    n = api.generate_to_path(ds, path, fmt, jobs=jobs, progress=Progress() if show else None)
+    if show and path != "-":
+        click.echo(f"wrote {path} ({n:,} bytes)", err=True)
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True)
+def validate(specs) -> None:
+    """Check SPECS and report every problem at once, each with file:line, place and a fix.
+
+    \b
+    Example:
+      datagen validate datasets/*.yaml
+
+    Exits 1 if any spec has an error. CHECK constraints the generators cannot honour are
+    reported as warnings.
+    """
+    bad = False
+    for report in api.validate(list(specs)):
+        for w in report.warnings:
+            click.echo(f"warning: {w}", err=True)
+        if report.ok:
+            ds = report.dataset
+            assert ds is not None
+            rows = sum(t.rows for t in ds.tables)
+            click.echo(f"{report.file}: ok ({len(ds.tables)} tables, {rows:,} rows)")
+        else:
+            bad = True
+            for p in report.problems:
+                click.echo(f"Error: {p}", err=True)
+            n = len(report.problems)
+            click.echo(f"{report.file}: {n} problem{'s' if n != 1 else ''}", err=True)
+    if bad:
+        sys.exit(1)
+
+
+@cli.command()
+def version() -> None:
+    """Print the versions of datagen and of the libraries that shape the output bytes."""
+    for name, v in byte_shaping_versions().items():
+        click.echo(f"{name} {v}")
+    click.echo(f"python {sys.version.split()[0]}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning DatagenError into a message and an exit code."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="datagen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2 if isinstance(e, click.UsageError) else e.exit_code)
+    except SpecError as e:
+        if debug:
+            traceback.print_exc()
+        for p in e.problems:
+            click.echo(f"Error: {p}", err=True)
+        sys.exit(e.exit_code)
+    except DatagenError as e:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head): not an error of ours
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)

@@ -1,0 +1,58 @@
+"""One-dimensional arrays: ``{a,b,c}`` of elements from the element type's generator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import rand
+from .base import Generator
+
+if TYPE_CHECKING:
+    from ..engine import Block
+
+MAX_LENGTH = 64
+_SPECIAL = frozenset('{}",\\ \t\n\r\v\f')
+
+
+def array_element(text: str) -> str:
+    """An element as PostgreSQL's array_out writes it: quoted when it must be."""
+    if text == "" or text.upper() == "NULL" or any(c in _SPECIAL for c in text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+class ArrayOf(Generator):
+    """Wraps an element generator; ``params.length: [min, max]`` (default [0, 4])."""
+
+    def __init__(self, ctx, params, element: Generator, length: list[int]) -> None:
+        self.element = element
+        self.length = length
+        super().__init__(ctx, params)
+
+    def setup(self) -> None:
+        lo, hi = self.length
+        if not 0 <= lo <= hi <= MAX_LENGTH:
+            self.problem(
+                f"length {self.length} must be [min, max] with 0 <= min <= max <= {MAX_LENGTH}"
+            )
+            self.length = [0, min(max(hi, 0), MAX_LENGTH)]
+        self.problems += self.element.problems
+
+    def depends_on(self) -> list[str]:
+        return self.element.depends_on()
+
+    def generate(self, block: Block) -> np.ndarray:
+        lo, hi = self.length
+        n = len(block.idx)
+        count = lo + rand.integers(self.ctx.key("length"), block.idx, hi - lo + 1).astype(np.int64)
+        cells = []
+        for j in range(hi):
+            sub = block.derived(block.idx.astype(np.int64) * MAX_LENGTH + j)
+            cells.append(self.element.generate(sub))
+        rows = []
+        for r in range(n):
+            items = [array_element(cells[j][r].decode("utf-8")) for j in range(count[r])]
+            rows.append(("{" + ",".join(items) + "}").encode("utf-8"))
+        return np.array(rows, dtype=f"S{max([2, *map(len, rows)])}")

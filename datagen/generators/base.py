@@ -1,0 +1,182 @@
+"""The generator protocol and the registry generators declare themselves into.
+
+A generator turns row indices into the PostgreSQL text of one column's values, as an 'S' array
+(UTF-8 bytes). It never sees a chunk's position in the table, only row indices, so any row can be
+computed on its own: a child table computes its parent's keys, and chunks run in any order.
+
+Uniqueness is by construction: a generator that can enumerate distinct values says how many
+(:meth:`Generator.domain`) and maps a position ``k`` in ``[0, domain)`` to a value injectively
+(:meth:`Generator.at`); the engine feeds it a keyed permutation of the row index.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from .. import rand
+from ..errors import suggest
+from ..pgtypes import PgType
+from ..spec.model import Column, Dataset, Table
+
+if TYPE_CHECKING:
+    from ..engine import Block
+
+REGISTRY: dict[str, type[Generator]] = {}
+
+INT_TYPES = frozenset({"smallint", "integer", "bigint", "smallserial", "serial", "bigserial"})
+NUMBER_TYPES = INT_TYPES | {"numeric", "real", "double precision"}
+TEXT_TYPES = frozenset({"text", "varchar", "char"})
+
+
+def register(name: str) -> Callable[[type[Generator]], type[Generator]]:
+    """Class decorator: make a generator available as ``generator: name``."""
+
+    def deco(cls: type[Generator]) -> type[Generator]:
+        cls.name = name
+        REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+def get_or_raise(name: str) -> type[Generator]:
+    """The generator class called ``name``; KeyError with a 'did you mean' otherwise."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        hint = suggest(name, REGISTRY) or "run 'datagen generators' for the list"
+        raise KeyError(f"unknown generator {name!r} ({hint})") from None
+
+
+@dataclass
+class ColumnContext:
+    """Everything a generator may know about its column."""
+
+    dataset: Dataset
+    table: Table
+    column: Column
+    pgtype: PgType  # the element type for array columns
+    unique: bool = False
+    #: columns sharing a group share latent draws (a row's person, place or timeline): the
+    #: column-name prefix before the semantic word, "" for ``email``, "billing" for ``billing_city``.
+    group: str = ""
+
+    def key(self, *purpose: object) -> int:
+        """The random stream of this column (and purpose)."""
+        ds, t = self.dataset, self.table
+        return rand.stream_key(ds.seed, ds.locale, t.schema, t.name, self.column.name, *purpose)
+
+    def table_key(self, *purpose: object) -> int:
+        """A stream shared by the columns of this table (latent person, place, time...)."""
+        ds, t = self.dataset, self.table
+        return rand.stream_key(ds.seed, ds.locale, t.schema, t.name, *purpose)
+
+
+class Generator:
+    """Base class: subclasses set ``name`` with @register and implement :meth:`generate`."""
+
+    name: ClassVar[str] = ""
+    #: JSON Schema ``properties`` of ``params``; unknown params are errors.
+    params: ClassVar[dict[str, Any]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    #: base types the generator can fill (None: any).
+    types: ClassVar[frozenset[str] | None] = None
+    #: generate() never repeats a value across rows (sequences): unique with no permutation.
+    injective: ClassVar[bool] = False
+
+    def __init__(self, ctx: ColumnContext, params: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.p = params
+        self.type = ctx.pgtype
+        self.problems: list[tuple[str, str | None]] = []
+        self.setup()
+
+    def setup(self) -> None:
+        """Check and digest params; append (message, hint) to ``self.problems``."""
+
+    def problem(self, message: str, hint: str | None = None) -> None:
+        self.problems.append((message, hint))
+
+    def depends_on(self) -> list[str]:
+        """Other columns of the same table this generator reads."""
+        return []
+
+    def generate(self, block: Block) -> np.ndarray:
+        raise NotImplementedError
+
+    def domain(self) -> int | None:
+        """How many distinct values :meth:`at` can make, or None if it cannot enumerate."""
+        return None
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        """The ``k``-th distinct value, per row (``k`` is a uint64 array below the domain)."""
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+# Literal checks shared by generators taking user values (constant, enum, weighted_enum, range).
+
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+
+
+def literal_problem(value: Any, t: PgType) -> str | None:
+    """Why ``value`` cannot be stored in a column of type ``t`` (None if it can)."""
+    if isinstance(value, bool):
+        return f"{value!r} is a YAML boolean; quote it if you mean the text"
+    if not isinstance(value, (str, int, float)):
+        return f"{value!r} is not a scalar value"
+    text = str(value)
+    if "\x00" in text:
+        return "the value contains a NUL character, which PostgreSQL text cannot hold"
+    base = t.base
+    if t.int_range is not None:
+        if not _INT_RE.match(text):
+            return f"{text!r} is not an integer"
+        lo, hi = t.int_range
+        if not lo <= int(text) <= hi:
+            return f"{text} is outside the range of {t.ddl()} ({lo}..{hi})"
+    elif base in ("numeric", "real", "double precision"):
+        try:
+            d = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return f"{text!r} is not a number"
+        if not d.is_finite():
+            return f"{text!r} is not a finite number"
+        if base == "numeric" and t.precision is not None:
+            digits = len(str(int(abs(d))).lstrip("0"))
+            if digits > t.precision - (t.scale or 0):
+                return f"{text} does not fit {t.ddl()}"
+    elif base == "boolean":
+        if text.lower() not in ("t", "f", "true", "false", "yes", "no", "on", "off", "1", "0"):
+            return f"{text!r} is not a boolean"
+    elif base in ("char", "varchar") and t.length is not None:
+        if len(text.rstrip(" ") if base == "char" else text) > t.length:
+            return f"{text!r} is longer than {t.length} characters"
+    elif base == "enum":
+        if text not in t.enum_values:
+            hint = suggest(text, t.enum_values)
+            return f"{text!r} is not a label of enum {t.enum!r}" + (f" ({hint})" if hint else "")
+    elif base == "uuid":
+        try:
+            uuid.UUID(text)
+        except ValueError:
+            return f"{text!r} is not a uuid"
+    return None
+
+
+def constant_bytes(values: list[Any], t: PgType) -> np.ndarray:
+    """User values as an 'S' array of their PostgreSQL text."""
+    out = []
+    for v in values:
+        text = str(v)
+        if t.base == "boolean":
+            text = "t" if text.lower() in ("t", "true", "yes", "on", "1") else "f"
+        out.append(text.encode("utf-8"))
+    return np.array(out, dtype=f"S{max([1, *map(len, out)])}")

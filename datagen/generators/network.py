@@ -1,0 +1,79 @@
+"""Network addresses: ``inet`` (IPv4 hosts), ``cidr`` (/24 networks) and ``macaddr``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import rand, textops
+from .base import Generator, register
+
+if TYPE_CHECKING:
+    from ..engine import Block
+
+
+def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:
+    """``a.b.c.d`` from 32-bit integers (the top ``octets`` bytes)."""
+    v = value.astype(np.int64)
+    out = textops.ints((v >> 24) & 255)
+    for shift in (16, 8, 0)[: octets - 1]:
+        out = np.strings.add(np.strings.add(out, b"."), textops.ints((v >> shift) & 255))
+    return out
+
+
+@register("ipv4")
+class Ipv4(Generator):
+    """A public-looking IPv4 host address (first octet 1-223, last 1-254)."""
+
+    types = frozenset({"inet", "text", "varchar"})
+
+    def generate(self, block: Block) -> np.ndarray:
+        b = rand.bits(self.ctx.key(), block.idx)
+        first = 1 + (b >> np.uint64(32)) % np.uint64(223)
+        middle = (b >> np.uint64(8)) & np.uint64(0xFFFF)
+        last = 1 + (b & np.uint64(0xFF)) % np.uint64(254)
+        return dotted((first << np.uint64(24)) | (middle << np.uint64(8)) | last)
+
+    def domain(self) -> int:
+        return 1 << 32
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        return dotted(k)
+
+
+@register("cidr")
+class Cidr(Generator):
+    """A /24 network, ``a.b.c.0/24``."""
+
+    types = frozenset({"cidr", "inet"})
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.at(block, rand.integers(self.ctx.key(), block.idx, 1 << 24))
+
+    def domain(self) -> int:
+        return 1 << 24
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        return np.strings.add(dotted(k.astype(np.uint64) << np.uint64(8)), b"/24")
+
+
+@register("macaddr")
+class MacAddr(Generator):
+    """A MAC address, ``08:00:2b:01:02:03``."""
+
+    types = frozenset({"macaddr", "text", "varchar"})
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.at(block, rand.integers(self.ctx.key(), block.idx, 1 << 48))
+
+    def domain(self) -> int:
+        return 1 << 48
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        raw = k.astype(">u8").view(np.uint8).reshape(len(k), 8)[:, 2:]
+        h = textops.hex_bytes(raw)
+        m = np.full((len(k), 17), ord(":"), dtype=np.uint8)
+        for i in range(6):
+            m[:, 3 * i : 3 * i + 2] = h[:, 2 * i : 2 * i + 2]
+        return textops.from_matrix(m)

@@ -1,0 +1,166 @@
+"""People and places: names, emails, phones, cities, drawn from Faker's data with numpy.
+
+Columns of one group (``first_name``, ``last_name``, ``email`` of a row; or ``billing_*``) share a
+latent person drawn from a table-level stream, so a row's email is made from that row's names,
+whether or not the name columns exist, and adding a column changes no other column.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import rand, textops
+from .base import TEXT_TYPES, register
+from .text import UniqueText, length_limit
+from .words import faker_pool, first_names, last_names, phone_formats
+
+if TYPE_CHECKING:
+    from ..engine import Block
+
+EMAIL_DOMAINS = np.array([b"example.com", b"example.org", b"example.net"])  # RFC 2606: no real mail
+
+
+def person(gen: UniqueText, block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """(first name index, last name index) of each row's latent person in the column's group."""
+    ctx = gen.ctx
+    locale = ctx.dataset.locale
+
+    def draw() -> tuple[np.ndarray, np.ndarray]:
+        key = ctx.table_key("person", ctx.group)
+        return first_names(locale).pick(key, block.idx, 0), last_names(locale).pick(
+            key, block.idx, 1
+        )
+
+    return block.memo(("person", ctx.group), draw)
+
+
+class _Text(UniqueText):
+    types = TEXT_TYPES
+
+    def finish(self, out: np.ndarray) -> np.ndarray:
+        limit = length_limit(self.type)
+        return textops.truncate_chars(out, limit) if limit else out
+
+
+@register("first_name")
+class FirstName(_Text):
+    """A first name from the locale's list, weighted by frequency."""
+
+    separator = b" "
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.finish(first_names(self.ctx.dataset.locale).words[person(self, block)[0]])
+
+
+@register("last_name")
+class LastName(_Text):
+    """A last name from the locale's list, weighted by frequency."""
+
+    separator = b" "
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.finish(last_names(self.ctx.dataset.locale).words[person(self, block)[1]])
+
+
+@register("full_name")
+class FullName(_Text):
+    """``First Last`` of the row's person."""
+
+    separator = b" "
+
+    def generate(self, block: Block) -> np.ndarray:
+        locale = self.ctx.dataset.locale
+        first, last = person(self, block)
+        out = np.strings.add(first_names(locale).words[first], b" ")
+        return self.finish(np.strings.add(out, last_names(locale).words[last]))
+
+
+@register("email")
+class Email(_Text):
+    """An address made from the row's person: ``jane.doe@example.org``, ``jdoe42@example.com``.
+
+    Domains are the reserved example.com/.org/.net, so fixture data never reaches a real inbox.
+    """
+
+    def parts(self, block: Block) -> tuple[np.ndarray, np.ndarray]:
+        locale, key, idx = self.ctx.dataset.locale, self.ctx.key(), block.idx
+        first_i, last_i = person(self, block)
+        first = first_names(locale).ascii[first_i]
+        last = last_names(locale).ascii[last_i]
+        style = rand.integers(key, idx, 8).astype(np.int64)
+        head = np.where(style == 2, textops.from_matrix(textops.matrix(first)[:, :1]), first)
+        sep = np.array([b".", b"", b"", b"_", b".", b"", b".", b""])[style]
+        tail = np.where(style == 4, b"", last)
+        digits = textops.ints(rand.integers(key, idx, 100, 1).astype(np.int64))
+        num = np.where((style >= 4) & (style != 6), digits, b"")
+        local = np.strings.add(np.strings.add(np.strings.add(head, sep), tail), num)
+        domain = EMAIL_DOMAINS[rand.integers(key, idx, len(EMAIL_DOMAINS), 2).astype(np.int64)]
+        return local, np.strings.add(b"@", domain)
+
+    def generate(self, block: Block) -> np.ndarray:
+        local, domain = self.parts(block)
+        return self.finish(np.strings.add(local, domain))
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        local, domain = self.parts(block)
+        suffix = textops.ints(k.astype(np.int64))
+        out = np.strings.add(np.strings.add(local, suffix), domain)
+        limit = length_limit(self.type)
+        if limit is None:
+            return out
+        too_long = textops.lengths(out) > limit
+        if too_long.any():  # shorten the name part, keep the distinct number
+            short = np.strings.add(np.strings.add(b"u", suffix), b"@example.com")
+            out = np.where(too_long, short, out)
+            out = np.where(textops.lengths(out) > limit, suffix, out)
+        return out
+
+
+@register("phone")
+class Phone(_Text):
+    """A phone number in one of the locale's formats (``(555)123-4567``, ``+1-555-123-4567``)."""
+
+    def setup(self) -> None:
+        self.formats = [f.encode() for f in phone_formats(self.ctx.dataset.locale)]
+        self.width = max(map(len, self.formats))
+
+    def generate(self, block: Block) -> np.ndarray:
+        key, idx, n = self.ctx.key(), block.idx, len(block.idx)
+        choice = rand.integers(key, idx, len(self.formats)).astype(np.int64)
+        digits = np.empty((n, 38), dtype=np.uint64)
+        for d in range(2):
+            b = rand.bits(key, idx, d + 1)
+            for j in range(19):
+                digits[:, d * 19 + j] = b % np.uint64(10)
+                b //= np.uint64(10)
+        out = np.zeros((n, self.width), dtype=np.uint8)
+        for fi, fmt in enumerate(self.formats):
+            rows = np.flatnonzero(choice == fi)
+            if not len(rows):
+                continue
+            tmpl = np.frombuffer(fmt, dtype=np.uint8)
+            block_m = np.broadcast_to(tmpl, (len(rows), len(tmpl))).copy()
+            for pos, ch in enumerate(fmt):
+                c = chr(ch)
+                if c in "#!":
+                    block_m[:, pos] = 48 + digits[rows, pos % 38]
+                elif c in "%@":
+                    block_m[:, pos] = 49 + digits[rows, pos % 38] % np.uint64(9)
+                elif c == "$":
+                    block_m[:, pos] = 50 + digits[rows, pos % 38] % np.uint64(8)
+            out[rows, : len(tmpl)] = block_m
+        return self.finish(textops.from_matrix(out))
+
+
+@register("city")
+class City(_Text):
+    """A city name of the locale."""
+
+    separator = b" "
+
+    def generate(self, block: Block) -> np.ndarray:
+        pool = faker_pool(self.ctx.dataset.locale, "city")
+        key = self.ctx.table_key("place", self.ctx.group)
+        return self.finish(pool.words[pool.pick(key, block.idx, 0)])

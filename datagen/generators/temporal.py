@@ -1,0 +1,238 @@
+"""Dates and times: ``timeseries`` (the temporal default), ``time``, ``interval``, and the
+semantic ``created_at`` / ``updated_at`` / ``birth_date``.
+
+Times are integers (seconds since 1970-01-01 UTC) until written, by integer arithmetic into fixed
+byte positions: no datetime objects per row and no dependence on the host's time zone. Nothing
+depends on the current date: the default window is fixed, so the bytes are the same tomorrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import rand, textops
+from .base import Generator, register
+
+if TYPE_CHECKING:
+    from ..engine import Block
+
+DAY = 86400
+DEFAULT_START = dt.datetime(2020, 1, 1)
+DEFAULT_END = dt.datetime(2025, 12, 31, 23, 59, 59)
+_EPOCH = dt.datetime(1970, 1, 1)
+TEMPORAL = frozenset({"date", "timestamp", "timestamptz"})
+_DAILY_PEAK = np.array(
+    [1, 1, 1, 1, 1, 2, 4, 7, 9, 8, 7, 8, 11, 10, 8, 7, 8, 10, 12, 13, 11, 8, 5, 2], float
+)
+
+
+def to_seconds(value: Any) -> int:
+    """Seconds since the epoch of a YAML date, datetime or ISO string (naive = UTC)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    elif isinstance(value, dt.date):
+        value = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return to_seconds(value)
+    else:
+        raise ValueError(f"{value!r} is not a date or timestamp")
+    return int((value - _EPOCH).total_seconds())
+
+
+def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of days since 1970-01-01, proleptic Gregorian (Hinnant's algorithm)."""
+    z = days.astype(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    return y + (m <= 2), m, d
+
+
+def render_time_of_day(m: np.ndarray, at: int, secs: np.ndarray) -> None:
+    textops.fixed_digits(m, at, secs // 3600, 2)
+    m[:, at + 2] = ord(":")
+    textops.fixed_digits(m, at + 3, secs // 60 % 60, 2)
+    m[:, at + 5] = ord(":")
+    textops.fixed_digits(m, at + 6, secs % 60, 2)
+
+
+def render(seconds: np.ndarray, base: str) -> np.ndarray:
+    """PostgreSQL text of epoch seconds as a ``date``, ``timestamp`` or ``timestamptz``."""
+    seconds = seconds.astype(np.int64)
+    days = np.floor_divide(seconds, DAY)
+    y, mo, d = civil(days)
+    width = {"date": 10, "timestamp": 19, "timestamptz": 22}[base]
+    m = np.empty((len(seconds), width), dtype=np.uint8)
+    textops.fixed_digits(m, 0, y, 4)
+    m[:, 4] = m[:, 7] = ord("-")
+    textops.fixed_digits(m, 5, mo, 2)
+    textops.fixed_digits(m, 8, d, 2)
+    if base != "date":
+        m[:, 10] = ord(" ")
+        render_time_of_day(m, 11, seconds - days * DAY)
+    if base == "timestamptz":
+        m[:, 19:22] = np.frombuffer(b"+00", dtype=np.uint8)
+    return textops.from_matrix(m)
+
+
+@register("timeseries")
+class Timeseries(Generator):
+    """Moments between ``start`` and ``end``: ``uniform``, ``business_hours`` (weekdays 9-18) or
+    ``daily_peak`` (busy at lunch and in the evening); ``ordered: true`` makes them rise with the
+    row number."""
+
+    params = {
+        "start": {"type": "string"},
+        "end": {"type": "string"},
+        "pattern": {"enum": ["uniform", "business_hours", "daily_peak"]},
+        "ordered": {"type": "boolean"},
+    }
+    types = TEMPORAL
+
+    def setup(self) -> None:
+        self.start, self.end = self.window(DEFAULT_START, DEFAULT_END)
+        self.pattern = self.p.get("pattern", "uniform")
+        self.ordered = bool(self.p.get("ordered", False))
+        step = DAY if self.type.base == "date" else 1
+        self.start = -(-self.start // step) * step
+        self.span = max(1, (self.end - self.start) // step + 1)
+        self.step = step
+        first_day, last_day = self.start // DAY, self.end // DAY
+        all_days = np.arange(first_day, last_day + 1)
+        weekdays = all_days[(all_days + 3) % 7 < 5]  # 1970-01-01 was a Thursday
+        self.weekdays = weekdays if len(weekdays) else all_days
+        self.all_days = all_days if len(all_days) else np.array([first_day])
+        self.hours = rand.alias_table(_DAILY_PEAK)
+
+    def window(self, start: Any, end: Any) -> tuple[int, int]:
+        try:
+            lo = to_seconds(self.p.get("start", start))
+            hi = to_seconds(self.p.get("end", end))
+        except (ValueError, TypeError) as e:
+            self.problem(f"start/end: {e}", "write dates as 2024-01-31 or 2024-01-31 12:00:00")
+            return to_seconds(start), to_seconds(end)
+        if isinstance(self.p.get("end"), dt.date) and not isinstance(self.p["end"], dt.datetime):
+            hi += DAY - 1  # a bare end date includes that whole day
+        if hi < lo:
+            self.problem("end is before start", "swap them")
+            hi = lo
+        return lo, hi
+
+    def seconds(self, block: Block) -> np.ndarray:
+        key, idx = self.ctx.key(), block.idx
+        if self.ordered:
+            rows = max(self.ctx.table.rows, 1)
+            return self.start + (idx.astype(np.int64) * (self.span - 1) // rows) * self.step
+        if self.pattern == "uniform":
+            return self.start + rand.integers(key, idx, self.span).astype(np.int64) * self.step
+        if self.pattern == "business_hours":
+            days = self.weekdays[rand.integers(key, idx, len(self.weekdays)).astype(np.int64)]
+            secs = 9 * 3600 + rand.integers(key, idx, 9 * 3600, 1).astype(np.int64)
+        else:
+            days = self.all_days[rand.integers(key, idx, len(self.all_days)).astype(np.int64)]
+            hour = rand.weighted(key, idx, self.hours, 1)
+            secs = hour * 3600 + rand.integers(key, idx, 3600, 2).astype(np.int64)
+        t = days * DAY + (0 if self.type.base == "date" else secs)
+        return np.clip(t, self.start, self.end)
+
+    def generate(self, block: Block) -> np.ndarray:
+        return render(self.seconds(block), self.type.base)
+
+    def domain(self) -> int:
+        return self.span
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        return render(self.start + k.astype(np.int64) * self.step, self.type.base)
+
+
+def timeline(gen: Generator, block: Block) -> np.ndarray:
+    """A row's creation moment, shared by the created_at/updated_at columns of one group."""
+    ctx = gen.ctx
+    lo, hi = to_seconds(DEFAULT_START), to_seconds(DEFAULT_END)
+
+    def draw() -> np.ndarray:
+        key = ctx.table_key("timeline", ctx.group)
+        return lo + rand.integers(key, block.idx, hi - lo + 1).astype(np.int64)
+
+    return block.memo(("timeline", ctx.group), draw)
+
+
+@register("created_at")
+class CreatedAt(Generator):
+    """When the row was created (2020-2025); never after the row's ``updated_at``."""
+
+    types = TEMPORAL
+
+    def generate(self, block: Block) -> np.ndarray:
+        return render(timeline(self, block), self.type.base)
+
+
+@register("updated_at")
+class UpdatedAt(Generator):
+    """The row's ``created_at`` plus up to a few months (often the same moment)."""
+
+    types = TEMPORAL
+
+    def generate(self, block: Block) -> np.ndarray:
+        key, idx = self.ctx.key(), block.idx
+        delta = rand.integers(key, idx, 120 * DAY).astype(np.int64)
+        delta = np.where(rand.chance(key, idx, 0.3, 1), 0, delta)
+        return render(timeline(self, block) + delta, self.type.base)
+
+
+@register("birth_date")
+class BirthDate(Timeseries):
+    """A date of birth of an adult: 1940 to 2006."""
+
+    def setup(self) -> None:
+        self.p = {"start": "1940-01-01", "end": "2006-12-31", **self.p}
+        super().setup()
+
+
+@register("time")
+class Time(Generator):
+    """A time of day (``HH:MM:SS``)."""
+
+    types = frozenset({"time"})
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.at(block, rand.integers(self.ctx.key(), block.idx, DAY))
+
+    def domain(self) -> int:
+        return DAY
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        m = np.empty((len(k), 8), dtype=np.uint8)
+        render_time_of_day(m, 0, k.astype(np.int64))
+        return textops.from_matrix(m)
+
+
+@register("interval")
+class Interval(Generator):
+    """A duration up to ``max_days`` (default 30), as ``3 days 04:05:06``."""
+
+    params = {"max_days": {"type": "integer", "minimum": 0, "maximum": 100000}}
+    types = frozenset({"interval"})
+
+    def domain(self) -> int:
+        return (int(self.p.get("max_days", 30)) + 1) * DAY
+
+    def generate(self, block: Block) -> np.ndarray:
+        return self.at(block, rand.integers(self.ctx.key(), block.idx, self.domain()))
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        k = k.astype(np.int64)
+        days = textops.ints(k // DAY)
+        m = np.empty((len(k), 8), dtype=np.uint8)
+        render_time_of_day(m, 0, k % DAY)
+        return np.strings.add(np.strings.add(days, b" days "), textops.from_matrix(m))

@@ -1,0 +1,105 @@
+"""Word pools read once per locale from Faker's provider data, sampled with numpy.
+
+Faker is never called per row (DESIGN point 2): its word lists (names with their weights, phone
+formats, lorem words) are read as data, and lists Faker only builds by calling (cities) are made
+once from a fixed-seed Faker instance. Both depend only on the locale and the pinned Faker version.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import rand
+
+DEFAULT_LOCALE = "en_US"
+POOL_SEED = 20240101  # fixed: pools depend on the locale and Faker's version only
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Words as an 'S' array (UTF-8), their ASCII-folded lower-case forms, and pick weights."""
+
+    words: np.ndarray
+    ascii: np.ndarray
+    table: tuple[np.ndarray, np.ndarray]
+
+    def pick(self, key: int, idx: np.ndarray, draw: int = 0) -> np.ndarray:
+        """Indices into the pool, with the pool's weights."""
+        return rand.weighted(key, idx, self.table, draw)
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits of ``text`` (José -> jose), for emails and slugs."""
+    norm = unicodedata.normalize("NFKD", text)
+    out = "".join(c for c in norm if c.isascii() and c.isalnum()).lower()
+    return out or "x"
+
+
+def make_pool(words: list[str], weights: list[float] | None = None) -> Pool:
+    enc = [w.encode("utf-8") for w in words]
+    folded = [ascii_fold(w).encode() for w in words]
+    return Pool(
+        words=np.array(enc, dtype=f"S{max(map(len, enc))}"),
+        ascii=np.array(folded, dtype=f"S{max(map(len, folded))}"),
+        table=rand.alias_table(np.array(weights if weights else [1.0] * len(words))),
+    )
+
+
+def _provider(domain: str, locale: str) -> Any:
+    try:
+        return importlib.import_module(f"faker.providers.{domain}.{locale}").Provider
+    except ModuleNotFoundError:
+        return importlib.import_module(f"faker.providers.{domain}.{DEFAULT_LOCALE}").Provider
+
+
+def _words_and_weights(data: Any) -> tuple[list[str], list[float] | None]:
+    if isinstance(data, dict):
+        return list(data), [float(w) for w in data.values()]
+    seen = list(dict.fromkeys(data))  # Faker repeats entries to weight them: keep the order
+    return seen, [float(list(data).count(w)) for w in seen]
+
+
+@functools.cache
+def first_names(locale: str) -> Pool:
+    return make_pool(*_words_and_weights(_provider("person", locale).first_names))
+
+
+@functools.cache
+def last_names(locale: str) -> Pool:
+    return make_pool(*_words_and_weights(_provider("person", locale).last_names))
+
+
+@functools.cache
+def lorem_words(locale: str) -> Pool:
+    words = _provider("lorem", locale if locale.startswith("en") else "la").word_list
+    return make_pool(list(dict.fromkeys(words)))
+
+
+@functools.cache
+def phone_formats(locale: str) -> list[str]:
+    formats = [f for f in _provider("phone_number", locale).formats if "{{" not in f]
+    return formats or [f for f in _provider("phone_number", DEFAULT_LOCALE).formats]
+
+
+@functools.cache
+def faker_pool(locale: str, method: str, size: int = 2048) -> Pool:
+    """Values Faker builds by calling a provider method, made once with a fixed seed."""
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(POOL_SEED)
+    fn = getattr(fake, method)
+    values = list(dict.fromkeys(str(fn()) for _ in range(size)))
+    return make_pool(values)
+
+
+def available_locales() -> list[str]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return list(AVAILABLE_LOCALES)
