@@ -487,10 +487,6 @@ class TablePlan:
                     old = params.get(name)
                     if old is None or (name == "min" and edge > old) or (name == "max" and edge < old):
                         params[name] = edge
-                if "min" in params and "max" not in params:
-                    params["max"] = max(params["min"], 0) + 1000
-                if "max" in params and "min" not in params:
-                    params["min"] = min(params["max"], 0) - 1000 if params["max"] < 0 else 0
                 self.overrides[col.name] = replace(col, generator="range", params=params)
             else:
                 self.unenforced.append((chk.path, chk.expression))

@@ -44,7 +44,7 @@ PG_TYPES: dict[str, TypeInfo] = {
     "numeric": TypeInfo("numeric", quoted=False),
     "real": TypeInfo("real", quoted=False),
     "double precision": TypeInfo("double precision", quoted=False),
-    "boolean": TypeInfo("boolean", quoted=False),
+    "boolean": TypeInfo("boolean"),
     "char": TypeInfo("character"),
     "varchar": TypeInfo("character varying"),
     "text": TypeInfo("text"),

@@ -133,11 +133,12 @@ def map_where(col: np.ndarray, mask: np.ndarray, fn: Callable[[bytes], bytes]) -
 
 def any_byte(col: np.ndarray, chars: bytes) -> np.ndarray:
     """Per element: does it contain any of these bytes?"""
-    m = matrix(col)
-    hit = np.zeros(m.shape, dtype=bool)
-    for c in chars:
-        hit |= m == c
-    return hit.any(axis=1)
+    buf = np.ascontiguousarray(col).tobytes()
+    if not any(bytes([c]) in buf for c in chars):  # memchr speed: the common case, nothing found
+        return np.zeros(len(col), dtype=bool)
+    lut = np.zeros(256, dtype=bool)
+    lut[list(chars)] = True
+    return lut[matrix(col)].any(axis=1)
 
 
 def truncate_chars(col: np.ndarray, limit: int) -> np.ndarray:

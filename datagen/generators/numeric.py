@@ -83,11 +83,13 @@ class Range(Generator):
             else:
                 self.scale = self.p["decimals"]
         lo_t, hi_t = type_bounds(t)
-        lo = decimal.Decimal(str(self.p.get("min", max(lo_t, self.default_min))))
-        default_hi = self.default_max if t.int_range is None or t.int_range[1] > 1000 else hi_t
-        hi = decimal.Decimal(str(self.p.get("max", min(hi_t, default_hi))))
-        if "max" not in self.p and hi < lo:
-            hi = min(hi_t, lo + 1000)
+        span = decimal.Decimal(self.default_max - self.default_min)
+        lo = decimal.Decimal(str(self.p["min"])) if "min" in self.p else None
+        hi = decimal.Decimal(str(self.p["max"])) if "max" in self.p else None
+        if lo is None:  # default window [0, 1000], moved below max when max is lower
+            lo = max(lo_t, min(decimal.Decimal(self.default_min), (hi or 0) - span))
+        if hi is None:
+            hi = min(hi_t, max(decimal.Decimal(self.default_max), lo + span))
         if lo > hi:
             self.problem(f"min {lo} is greater than max {hi}", "swap them")
             hi = lo

@@ -84,7 +84,7 @@ class Email(_Text):
     Domains are the reserved example.com/.org/.net, so fixture data never reaches a real inbox.
     """
 
-    def parts(self, block: Block) -> tuple[np.ndarray, np.ndarray]:
+    def parts(self, block: Block, numbered: bool = True) -> tuple[np.ndarray, np.ndarray]:
         locale, key, idx = self.ctx.dataset.locale, self.ctx.key(), block.idx
         first_i, last_i = person(self, block)
         first = first_names(locale).ascii[first_i]
@@ -94,7 +94,7 @@ class Email(_Text):
         sep = np.array([b".", b"", b"", b"_", b".", b"", b".", b""])[style]
         tail = np.where(style == 4, b"", last)
         digits = textops.ints(rand.integers(key, idx, 100, 1).astype(np.int64))
-        num = np.where((style >= 4) & (style != 6), digits, b"")
+        num = np.where((style >= 4) & (style != 6) & numbered, digits, b"")
         local = np.strings.add(np.strings.add(np.strings.add(head, sep), tail), num)
         domain = EMAIL_DOMAINS[rand.integers(key, idx, len(EMAIL_DOMAINS), 2).astype(np.int64)]
         return local, np.strings.add(b"@", domain)
@@ -104,7 +104,7 @@ class Email(_Text):
         return self.finish(np.strings.add(local, domain))
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
-        local, domain = self.parts(block)
+        local, domain = self.parts(block, numbered=False)  # the distinct number replaces it
         suffix = textops.ints(k.astype(np.int64))
         out = np.strings.add(np.strings.add(local, suffix), domain)
         limit = length_limit(self.type)

@@ -70,7 +70,11 @@ def _structure_problems(doc: SpecDocument) -> list[Problem]:
                     )
                 )
             continue
-        if err.validator == "required":
+        if isinstance(err.instance, bool) and err.validator in ("type", "oneOf"):
+            hint = "YAML reads yes/no/on/off/true/false as booleans: quote the word"
+        elif isinstance(err.instance, list) and any(isinstance(v, bool) for v in err.instance):
+            hint = "YAML reads yes/no/on/off/true/false as booleans: quote the word"
+        elif err.validator == "required":
             hint = "add it"
         elif err.validator == "oneOf":
             best = jsonschema.exceptions.best_match(err.context) if err.context else None
