@@ -1,0 +1,32 @@
+"""Helpers to read plain dumps back: COPY blocks per table, rows as lists of fields."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import datagen
+
+_COPY = re.compile(rb"^COPY ([^\n]+?) \(([^\n]*)\) FROM stdin;\n(.*?)^\\\.\n", re.M | re.S)
+
+
+def dump(spec, fmt: str = "copy", jobs: int = 1, **kw) -> bytes:
+    ds = datagen.load_spec(spec, **kw) if isinstance(spec, (str, Path)) else spec
+    out = io.BytesIO()
+    datagen.generate(ds, out, fmt, jobs=jobs)
+    return out.getvalue()
+
+
+def copy_blocks(data: bytes) -> dict[str, tuple[list[str], bytes]]:
+    """table -> (column names as written, the block's data lines)."""
+    out = {}
+    for m in _COPY.finditer(data):
+        out[m[1].decode()] = ([c.strip() for c in m[2].decode().split(",")], m[3])
+    return out
+
+
+def columns(data: bytes, table: str) -> dict[str, list[bytes]]:
+    names, body = copy_blocks(data)[table]
+    rows = [line.split(b"\t") for line in body.splitlines()]
+    return {n: [r[i] for r in rows] for i, n in enumerate(names)}
