@@ -298,7 +298,11 @@ class TablePlan:
 
     def generator(self, col: Column, unique: bool = False) -> Generator:
         col = self.overrides.get(col.name, col)
-        gen = resolve(self.context(col, unique))
+        try:
+            gen = resolve(self.context(col, unique))
+        except KeyError as e:  # unknown generator name: report, then carry on with the default
+            self.problem(col.path + ".generator", e.args[0].split(" (")[0], _hint(e.args[0]))
+            gen = resolve(self.context(replace(col, generator=None, params={}), unique))
         for message, hint in gen.problems:
             where = col.path + (".params" if col.params else "")
             self.problem(where if col.generator else col.path, message, hint)
@@ -552,6 +556,20 @@ class DatasetPlan:
         return found
 
 
+def _hint(text: str) -> str | None:
+    return text[text.index(" (") + 2 : -1] if " (" in text else None
+
+
+def _locale_hint(locale: str) -> str:
+    from .errors import suggest
+
+    lang = locale.split("_")[0]
+    same = [loc for loc in available_locales() if loc.split("_")[0] == lang]
+    if same:
+        return f"locales for {lang!r}: {', '.join(sorted(same))}"
+    return suggest(locale, available_locales()) or "see Faker's list of locales"
+
+
 def plan_problems(ds: Dataset, doc: SpecDocument | None = None) -> list[Problem]:
     """Problems only the generators and the key graph can see (domains, cycles, params)."""
     file = ds.file
@@ -561,10 +579,8 @@ def plan_problems(ds: Dataset, doc: SpecDocument | None = None) -> list[Problem]
 
     out: list[Problem] = []
     if ds.locale not in available_locales():
-        from .errors import suggest
-
         out.append(Problem(file, "locale", f"unknown locale {ds.locale!r}", line("locale"),
-                           suggest(ds.locale, available_locales())))
+                           _locale_hint(ds.locale)))
         return out
     dsplan = DatasetPlan(ds)
     for p in dsplan.all():

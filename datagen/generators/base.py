@@ -161,8 +161,8 @@ def literal_problem(value: Any, t: PgType) -> str | None:
             return f"{text!r} is longer than {t.length} characters"
     elif base == "enum":
         if text not in t.enum_values:
-            hint = suggest(text, t.enum_values)
-            return f"{text!r} is not a label of enum {t.enum!r}" + (f" ({hint})" if hint else "")
+            hint = suggest(text, t.enum_values) or f"labels: {', '.join(t.enum_values)}"
+            return f"{text!r} is not a label of enum {t.enum!r} ({hint})"
     elif base == "uuid":
         try:
             uuid.UUID(text)

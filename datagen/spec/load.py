@@ -110,7 +110,7 @@ def load_text(text: str, file: str, fmt: str | None = None) -> SpecDocument:
                     file,
                     "",
                     f"invalid YAML: {message}",
-                    mark.line + 1 if mark else None,
+                    min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None,
                     f"column {mark.column + 1}" if mark else None,
                 )
             ]

@@ -112,10 +112,14 @@ def _ident_problems(doc: SpecDocument, path: str, name: Any, what: str) -> list[
 class _Builder:
     """Builds the model from structurally valid data, collecting semantic problems."""
 
-    def __init__(self, doc: SpecDocument, seed: int | None) -> None:
+    def __init__(
+        self, doc: SpecDocument, seed: int | None, rows: dict[str, int], scale: float | None
+    ) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
         self.seed = seed
+        self.rows = rows
+        self.scale = scale
 
     def add(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append(self.doc.problem(path, message, hint))
@@ -142,6 +146,7 @@ class _Builder:
             file=self.doc.file,
             raw=data,
         )
+        self.apply_rows(ds)
         self.check_names(ds)
         for t in ds.tables:
             self.check_keys(t)
@@ -149,6 +154,22 @@ class _Builder:
             for fk in t.foreign_keys:
                 self.check_fk(ds, t, fk)
         return ds
+
+    def apply_rows(self, ds: Dataset) -> None:
+        """``--scale`` then ``--rows TABLE=N`` overrides, before any row-count check."""
+        if self.scale is not None:
+            for t in ds.tables:
+                t.rows = max(0, round(t.rows * self.scale))
+        for name, n in self.rows.items():
+            found = ds.find_tables(name)
+            if len(found) != 1:
+                hint = suggest(name, [t.name for t in ds.tables]) or "name a table of the spec"
+                what = "no table" if not found else "more than one table"
+                self.problems.append(
+                    Problem(self.doc.file, "", f"--rows {name}={n}: {what} called {name!r}", None, hint)
+                )
+                continue
+            found[0].rows = n
 
     def table(self, raw: dict[str, Any], i: int, enums: dict[str, list[str]]) -> Table:
         path = f"tables[{i}]"
@@ -266,12 +287,6 @@ class _Builder:
             self.add(f"{path}.null_rate", f"null_rate {null_rate} is outside 0..1", "use 0 to 1")
             null_rate = 0.0
         nullable = raw.get("nullable", True)
-        if raw.get("primary_key") and raw.get("nullable") is True:
-            self.add(
-                f"{path}.nullable",
-                f"primary key column {raw['name']!r} is declared nullable",
-                "a primary key is never NULL: remove 'nullable: true'",
-            )
         not_null = raw.get("nullable") is False or raw.get("primary_key")
         if not_null and null_rate > 0:
             self.add(
@@ -279,8 +294,6 @@ class _Builder:
                 f"null_rate {null_rate} on NOT NULL column {raw['name']!r}",
                 "set null_rate to 0 or make the column nullable",
             )
-        if (raw.get("unique") or raw.get("primary_key")) and null_rate > 0 and not not_null:
-            pass  # NULLs never collide in a unique constraint: allowed
         default = raw.get("default")
         if isinstance(default, bool):
             default = "true" if default else "false"
@@ -428,20 +441,9 @@ def compile_document(
     problems += _structure_problems(doc)
     if problems:
         raise SpecError(problems)
-    builder = _Builder(doc, seed)
+    builder = _Builder(doc, seed, rows or {}, scale)
     ds = builder.build()
     problems += builder.problems
-    for t in ds.tables:
-        if scale is not None:
-            t.rows = max(0, round(t.rows * scale))
-    for name, n in (rows or {}).items():
-        found = ds.find_tables(name)
-        if len(found) != 1:
-            hint = suggest(name, [t.name for t in ds.tables]) or "name a table of the spec"
-            what = "no table" if not found else "more than one table"
-            problems.append(Problem(doc.file, "", f"--rows {name}={n}: {what} called {name!r}", None, hint))
-            continue
-        found[0].rows = n
     if problems:
         raise SpecError(problems)
     problems += plan_problems(ds, doc)
