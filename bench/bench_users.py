@@ -78,13 +78,17 @@ def main() -> None:
     datagen.generate(ds, out, "copy", jobs=args.jobs)
     took = time.perf_counter() - start
     rate = args.rows / took
-    print(f"datagen  {args.rows:>11,} rows  {took:8.2f} s  {rate:>11,.0f} rows/s  "
-          f"{out.n / took / 1e6:7.1f} MB/s  peak {peak_mb():6.0f} MB  (jobs={args.jobs})")
+    print(
+        f"datagen  {args.rows:>11,} rows  {took:8.2f} s  {rate:>11,.0f} rows/s  "
+        f"{out.n / took / 1e6:7.1f} MB/s  peak {peak_mb():6.0f} MB  (jobs={args.jobs})"
+    )
 
     b_took, b_bytes = faker_baseline(args.baseline_rows)
     b_rate = args.baseline_rows / b_took
-    print(f"faker    {args.baseline_rows:>11,} rows  {b_took:8.2f} s  {b_rate:>11,.0f} rows/s  "
-          f"{b_bytes / b_took / 1e6:7.1f} MB/s  (per-row loop, same columns)")
+    print(
+        f"faker    {args.baseline_rows:>11,} rows  {b_took:8.2f} s  {b_rate:>11,.0f} rows/s  "
+        f"{b_bytes / b_took / 1e6:7.1f} MB/s  (per-row loop, same columns)"
+    )
     print(f"ratio    {rate / b_rate:,.0f}x")
 
 

@@ -23,8 +23,8 @@ Example:
 
 __version__ = "0.1.0"
 
-from .api import generate, load_spec, load_spec_text, validate  # noqa: E402
-from .errors import DatagenError, SpecError  # noqa: E402
+from .api import generate, load_spec, load_spec_text, validate
+from .errors import DatagenError, SpecError
 
 __all__ = [
     "DatagenError",

@@ -159,12 +159,14 @@ def default_output(ds: Dataset, fmt: str) -> str:
 def generate_to_path(
     ds: Dataset, path: str, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
 ) -> int:
-    """Generate into ``path`` atomically: a temporary file renamed at the end, removed on failure."""
+    """Generate into ``path`` atomically: a temporary file, renamed at the end, removed on error."""
     if path == "-":
         return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress)
     target = Path(path)
     if target.is_dir():
-        raise WriterError(f"{path} is a directory; name a file, or use -o {target / default_output(ds, fmt)}")
+        raise WriterError(
+            f"{path} is a directory; name a file, or use -o {target / default_output(ds, fmt)}"
+        )
     if not target.parent.exists():
         raise WriterError(f"directory {target.parent} does not exist; create it first")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")

@@ -65,16 +65,39 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("spec")
-@click.option("-o", "--output", metavar="PATH|-", help="Output file, or - for stdout. "
-              "Default: NAME.sql (copy) or NAME.inserts.sql (sql) in the current directory.")
-@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="copy",
-              show_default=True, help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH|-",
+    help="Output file, or - for stdout. "
+    "Default: NAME.sql (copy) or NAME.inserts.sql (sql) in the current directory.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="copy",
+    show_default=True,
+    help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs.",
+)
 @click.option("--seed", type=int, help="Override the spec's seed.")
-@click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
-              help="Override a table's row count (repeatable).")
+@click.option(
+    "--rows",
+    "rows",
+    multiple=True,
+    metavar="TABLE=N",
+    help="Override a table's row count (repeatable).",
+)
 @click.option("--scale", type=click.FloatRange(min=0), help="Multiply every table's rows.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes; the output is byte-identical for any number.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; the output is byte-identical for any number.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
     """Generate one dump from SPEC (a file, or - for stdin).

@@ -240,7 +240,9 @@ class CompositeSource(Source):
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _CMP = re.compile(rf"^\(?\s*({_IDENT})\s*(>=|<=|>|<)\s*({_NUMBER})\s*\)?$")
-_BETWEEN = re.compile(rf"^\(?\s*({_IDENT})\s+between\s+({_NUMBER})\s+and\s+({_NUMBER})\s*\)?$", re.I)
+_BETWEEN = re.compile(
+    rf"^\(?\s*({_IDENT})\s+between\s+({_NUMBER})\s+and\s+({_NUMBER})\s*\)?$", re.I
+)
 _IN = re.compile(rf"^\(?\s*({_IDENT})\s+in\s*\((.*)\)\s*\)?$", re.I | re.S)
 
 
@@ -312,7 +314,9 @@ class TablePlan:
     def build(self) -> None:
         t = self.table
         self.apply_checks()
-        keys = [k.columns for k in t.keys()] + [ix.columns for ix in t.indexes if ix.unique]
+        keys = [k.columns for k in t.key_constraints()] + [
+            ix.columns for ix in t.indexes if ix.unique
+        ]
         singles = {k[0] for k in keys if len(k) == 1}
         picks: dict[tuple[str, ...], FkPick] = {}
         fk_of: dict[str, tuple[FkPick, int]] = {}
@@ -358,7 +362,7 @@ class TablePlan:
                 if c not in where:
                     where[c] = (len(members), 0)
                     members.append(self.generator(t.column(c), unique=True))
-            for c, (mi, pos) in where.items():
+            for c in where:
                 if c in composites:
                     self.problem(
                         t.path,
@@ -366,7 +370,9 @@ class TablePlan:
                         "one of them by construction",
                         f"make {c!r} unique on its own, or merge the keys",
                     )
-            comp = Composite(rand.stream_key(self.ds.seed, t.schema, t.name, "key", *kcols), members)
+            comp = Composite(
+                rand.stream_key(self.ds.seed, t.schema, t.name, "key", *kcols), members
+            )
             for i, m in enumerate(members):
                 if isinstance(m, Generator) and m.domain() is None:
                     self.problem(
@@ -473,8 +479,14 @@ class TablePlan:
             if col is None or col.type.is_array or col.type.is_serial or col.name in fk_cols:
                 self.unenforced.append((chk.path, chk.expression))
                 continue
-            numeric_col = col.type.base in ("smallint", "integer", "bigint", "numeric", "real",
-                                            "double precision")
+            numeric_col = col.type.base in (
+                "smallint",
+                "integer",
+                "bigint",
+                "numeric",
+                "real",
+                "double precision",
+            )
             col = self.overrides.get(col.name, col)
             params = dict(col.params)
             _, bounds = found
@@ -489,7 +501,11 @@ class TablePlan:
                 for name, (num, op) in bounds.items():
                     edge = num + step if op == ">" else num - step if op == "<" else num
                     old = params.get(name)
-                    if old is None or (name == "min" and edge > old) or (name == "max" and edge < old):
+                    if (
+                        old is None
+                        or (name == "min" and edge > old)
+                        or (name == "max" and edge < old)
+                    ):
                         params[name] = edge
                 self.overrides[col.name] = replace(col, generator="range", params=params)
             else:
@@ -548,7 +564,7 @@ class DatasetPlan:
                     path.pop()
                     continue
                 if state.get(nxt) == 1:
-                    found.append(path[path.index(nxt) :] + [nxt])
+                    found.append([*path[path.index(nxt) :], nxt])
                 elif not state.get(nxt):
                     state[nxt] = 1
                     stack.append((nxt, iter(graph.get(nxt, []))))
@@ -579,8 +595,15 @@ def plan_problems(ds: Dataset, doc: SpecDocument | None = None) -> list[Problem]
 
     out: list[Problem] = []
     if ds.locale not in available_locales():
-        out.append(Problem(file, "locale", f"unknown locale {ds.locale!r}", line("locale"),
-                           _locale_hint(ds.locale)))
+        out.append(
+            Problem(
+                file,
+                "locale",
+                f"unknown locale {ds.locale!r}",
+                line("locale"),
+                _locale_hint(ds.locale),
+            )
+        )
         return out
     dsplan = DatasetPlan(ds)
     for p in dsplan.all():

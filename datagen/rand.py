@@ -60,7 +60,7 @@ def uniform(key: int, idx: np.ndarray, draw: int = 0) -> np.ndarray:
 
 
 def mulhi(a: np.ndarray, n: int) -> np.ndarray:
-    """floor(a * n / 2**64) exactly, for uint64 ``a`` and 0 <= n < 2**64: an unbiased-enough bound."""
+    """floor(a * n / 2**64) exactly, for uint64 ``a`` and 0 <= n < 2**64 (Lemire's bound)."""
     lo32 = np.uint64(0xFFFFFFFF)
     a_hi, a_lo = a >> _S32, a & lo32
     n_hi, n_lo = np.uint64(n >> 32), np.uint64(n & 0xFFFFFFFF)

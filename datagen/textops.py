@@ -30,8 +30,10 @@ def matrix(col: np.ndarray) -> np.ndarray:
 def from_matrix(m: np.ndarray) -> np.ndarray:
     """An 'S' array from a (rows, width) uint8 matrix whose rows end in NUL padding."""
     m = np.ascontiguousarray(m, dtype=np.uint8)
-    return m.view(f"S{max(1, m.shape[1])}").reshape(m.shape[0]) if m.shape[1] else np.zeros(
-        m.shape[0], dtype="S1"
+    return (
+        m.view(f"S{max(1, m.shape[1])}").reshape(m.shape[0])
+        if m.shape[1]
+        else np.zeros(m.shape[0], dtype="S1")
     )
 
 
@@ -146,6 +148,4 @@ def truncate_chars(col: np.ndarray, limit: int) -> np.ndarray:
     if col.dtype.itemsize <= limit:
         return col
     long = lengths(col) > limit
-    return map_where(
-        col, long, lambda b: b.decode("utf-8")[:limit].encode("utf-8")
-    )
+    return map_where(col, long, lambda b: b.decode("utf-8")[:limit].encode("utf-8"))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from pgcluster import Cluster, find_bindir
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -20,7 +20,9 @@ def find_bindir() -> Path | None:
     env = os.environ.get("PG_BINDIR")
     if env and (Path(env) / "initdb").exists():
         return Path(env)
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -52,16 +54,38 @@ class Cluster:
         if self.user is not None:
             os.chown(self.root, self.user.pw_uid, self.user.pw_gid)
         r = self._server(
-            [str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
-             "-E", "UTF8", "--locale=C", "--no-sync"]
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
         )
         if r.returncode:
             raise RuntimeError(f"initdb failed:\n{r.stdout}\n{r.stderr}")
-        opts = (f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off")
+        opts = (
+            f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
         r = self._server(
-            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
-             "-o", opts, "-w", "start"]
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.root / "log"),
+                "-o",
+                opts,
+                "-w",
+                "start",
+            ]
         )
         if r.returncode:
             log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
@@ -72,11 +96,16 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PGHOST": str(self.sock), "PGPORT": str(self.port),
-                "PGUSER": "postgres"}
+        return {
+            **os.environ,
+            "PGHOST": str(self.sock),
+            "PGPORT": str(self.port),
+            "PGUSER": "postgres",
+        }
 
-    def run(self, args: list[str], db: str = "postgres", input: bytes | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
+    def run(
+        self, args: list[str], db: str = "postgres", input: bytes | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
         tool = args[0]
         cmd = [str(self.bindir / tool), *args[1:]]
         if tool == "psql":
@@ -96,12 +125,14 @@ class Cluster:
 
     def query(self, db: str, sql: str) -> list[tuple[str, ...]]:
         """Rows of a query, each a tuple of text values (NULL as None)."""
-        r = self.run(["psql", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-P", "null=\x01", "-c", sql],
-                     db=db)
+        r = self.run(
+            ["psql", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-P", "null=\x01", "-c", sql], db=db
+        )
         out = r.stdout.decode("utf-8")
         rows = [row for row in out.split("\x1e") if row not in ("", "\n")]
-        return [tuple(None if v == "\x01" else v for v in row.strip("\n").split("\x1f"))
-                for row in rows]
+        return [
+            tuple(None if v == "\x01" else v for v in row.strip("\n").split("\x1f")) for row in rows
+        ]
 
     def scalar(self, db: str, sql: str) -> str | None:
         return self.query(db, sql)[0][0]

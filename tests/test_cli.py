@@ -34,11 +34,19 @@ def run_main(argv, capsys):
         pytest.param(["generate"], 2, "Missing argument", id="generate-no-spec"),
         pytest.param(["generate", SHOP, "-f", "xml"], 2, "'xml' is not one of", id="bad-format"),
         pytest.param(["generate", SHOP, "--rows", "orders"], 2, "TABLE=N", id="bad-rows"),
-        pytest.param(["generate", SHOP, "--rows", "order=5", "-o", "-"], 1, "did you mean 'orders'",
-                     id="rows-unknown-table"),
+        pytest.param(
+            ["generate", SHOP, "--rows", "order=5", "-o", "-"],
+            1,
+            "did you mean 'orders'",
+            id="rows-unknown-table",
+        ),
         pytest.param(["nope"], 2, "No such command", id="unknown-command"),
-        pytest.param(["generate", "missing.yaml"], 1, "missing.yaml: (top level): no such file",
-                     id="missing-spec"),
+        pytest.param(
+            ["generate", "missing.yaml"],
+            1,
+            "missing.yaml: (top level): no such file",
+            id="missing-spec",
+        ),
     ],
 )
 def test_argv(argv, code, needle, capsys):
@@ -63,8 +71,20 @@ def test_generate_writes_the_default_file_name(tmp_path, capsys, monkeypatch):
 def test_overrides_change_row_counts(tmp_path, capsys):
     out = tmp_path / "x.sql"
     code, _, err = run_main(
-        ["generate", SHOP, "-o", str(out), "--scale", "0.1", "--rows", "orders=7",
-         "--rows", "order_items=50", "--seed", "3"],
+        [
+            "generate",
+            SHOP,
+            "-o",
+            str(out),
+            "--scale",
+            "0.1",
+            "--rows",
+            "orders=7",
+            "--rows",
+            "order_items=50",
+            "--seed",
+            "3",
+        ],
         capsys,
     )
     assert code == 0, err
@@ -77,7 +97,9 @@ def test_overrides_change_row_counts(tmp_path, capsys):
 
 def test_invalid_spec_exits_1_and_leaves_no_file(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("version: 1\nname: bad\ntables:\n  - {name: t, rows: 1, columns: [{name: a, type: nope}]}\n")
+    bad.write_text(
+        "version: 1\nname: bad\ntables:\n  - {name: t, rows: 1, columns: [{name: a, type: nope}]}\n"
+    )
     out = tmp_path / "out.sql"
     code, _, err = run_main(["generate", str(bad), "-o", str(out)], capsys)
     assert code == 1
@@ -117,8 +139,19 @@ def test_output_directory_errors_are_readable(tmp_path, capsys):
 def test_stdin_spec_and_stdout_dump():
     spec = Path(SHOP).read_bytes()
     r = subprocess.run(
-        [sys.executable, "-m", "datagen", "generate", "-", "-o", "-", "--rows", "orders=3",
-         "--rows", "order_items=10"],
+        [
+            sys.executable,
+            "-m",
+            "datagen",
+            "generate",
+            "-",
+            "-o",
+            "-",
+            "--rows",
+            "orders=3",
+            "--rows",
+            "order_items=10",
+        ],
         input=spec,
         capture_output=True,
         check=True,
@@ -154,8 +187,9 @@ def test_debug_shows_traceback(capsys):
 
 def test_console_script_is_installed():
     exe = Path(sys.executable).with_name("datagen")
-    r = subprocess.run([str(exe), "version"], capture_output=True, text=True, check=True,
-                       env={**os.environ})
+    r = subprocess.run(
+        [str(exe), "version"], capture_output=True, text=True, check=True, env={**os.environ}
+    )
     assert r.stdout.startswith("datagen ")
 
 

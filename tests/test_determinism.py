@@ -10,7 +10,6 @@ from pathlib import Path
 
 import xxhash
 import yaml
-
 from dumps import columns, copy_blocks, dump
 
 ROOT = Path(__file__).parent.parent

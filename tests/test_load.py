@@ -80,7 +80,8 @@ def test_hostile_identifiers_are_names_not_sql(alltypes):
     cols = pg.query(
         db,
         "select column_name from information_schema.columns "
-        "where table_schema = 'Weird Schema' and table_name = 'Order Items' order by ordinal_position",
+        "where table_schema = 'Weird Schema' and table_name = 'Order Items' "
+        "order by ordinal_position",
     )
     assert [c[0] for c in cols] == [
         "order ref",
@@ -97,7 +98,7 @@ def test_bounds_hold(alltypes):
     row = pg.query(
         db,
         "select max(length(c_varchar)), max(length(c_varchar_u)), max(abs(c_numeric)), "
-        "min(c_smallint), max(c_smallint), min(c_numeric), max(length(\"firstName\")), "
+        'min(c_smallint), max(c_smallint), min(c_numeric), max(length("firstName")), '
         "max(length(email)) from every_type",
     )[0]
     assert int(row[0]) <= 8 and int(row[1]) <= 6 and float(row[2]) <= 999.99
@@ -111,7 +112,8 @@ def test_uniqueness_and_references_hold(alltypes):
     checks = {
         "select count(*) - count(distinct c_uuid) from every_type": "0",
         "select count(*) - count(distinct email) from every_type": "0",
-        'select count(*) - count(distinct ("order ref", "Line No")) from "Weird Schema"."Order Items"': "0",
+        'select count(*) - count(distinct ("order ref", "Line No")) '
+        'from "Weird Schema"."Order Items"': "0",
         "select count(*) from employees e left join departments d "
         "on (d.code, d.no) = (e.dept_code, e.dept_no) where d.code is null": "0",
         "select count(*) from employees e left join employees m on m.id = e.manager_id "
@@ -150,7 +152,9 @@ def test_awkward_values_round_trip(alltypes):
     assert {"\\N", "a\tb", "line\nbreak", "cr\rhere", "quote'd", "back\\slash", "ünïcödé ✓"} <= got
     constant = pg.scalar(db, "select distinct c_constant from every_type")
     assert constant == "tab\there\nnew 'q' \\ \"dq\""
-    moods = pg.scalar(db, "select array_agg(distinct m order by m) from every_type, unnest(c_mood_array) m")
+    moods = pg.scalar(
+        db, "select array_agg(distinct m order by m) from every_type, unnest(c_mood_array) m"
+    )
     assert "it's complicated" in moods
 
 
@@ -166,7 +170,8 @@ def test_example_dataset_loads(pg, tmp_path):
         pg.scalar(
             db,
             "select avg((position(lower(left(first_name, 1)) in email) = 1 "
-            "and (email like '%' || lower(last_name) || '%' or email like lower(first_name) || '%'))::int) "
+            "and (email like '%' || lower(last_name) || '%' "
+            "or email like lower(first_name) || '%'))::int) "
             "from customers",
         )
     )

@@ -64,7 +64,7 @@ def test_chance_and_uniform():
     assert not rand.chance(k, idx, 0).any() and rand.chance(k, idx, 1).all()
     assert 0.29 < rand.chance(k, idx, 0.3).mean() < 0.31
     u = rand.uniform(k, idx)
-    assert 0 <= u.min() and u.max() < 1 and 0.49 < u.mean() < 0.51
+    assert u.min() >= 0 and u.max() < 1 and 0.49 < u.mean() < 0.51
 
 
 def test_weighted_picks_follow_weights():

@@ -6,11 +6,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from datagen import textops
 from datagen.engine import Col
 from datagen.writers.plain import copy_rows, insert_values
-from datagen import textops
 
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+texts = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
 rows = st.lists(st.tuples(texts, st.booleans()), min_size=1, max_size=30)
 
 
@@ -36,29 +38,45 @@ def fetch(pg, db) -> list[str | None]:
     return [None if h is None else bytes.fromhex(h).decode("utf-8") for _, h in got]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(values=rows)
 def test_copy_round_trip(pg, values):
     db = database(pg)
     ids = Col(textops.ints(np.arange(len(values))))
     data = copy_rows([ids, column(values)])
-    script = b"drop table if exists t;\ncreate table t (i int, v text);\ncopy t (i, v) from stdin;\n" + data + b"\\.\n"
+    script = (
+        b"drop table if exists t;\ncreate table t (i int, v text);\ncopy t (i, v) from stdin;\n"
+        + data
+        + b"\\.\n"
+    )
     pg.run(["psql", "-f", "-"], db=db, input=script)
     assert fetch(pg, db) == [None if null else v for v, null in values]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(values=rows)
 def test_insert_round_trip(pg, values):
     db = database(pg)
     lits = insert_values(column(values), quoted=True)
-    body = textops.join_rows([textops.ints(np.arange(len(values))), lits], b", ", b")", b"(", b",\n")
-    script = b"drop table if exists t;\ncreate table t (i int, v text);\ninsert into t (i, v) values " + body + b";\n"
+    body = textops.join_rows(
+        [textops.ints(np.arange(len(values))), lits], b", ", b")", b"(", b",\n"
+    )
+    script = (
+        b"drop table if exists t;\ncreate table t (i int, v text);\ninsert into t (i, v) values "
+        + body
+        + b";\n"
+    )
     pg.run(["psql", "-f", "-"], db=db, input=script)
     assert fetch(pg, db) == [None if null else v for v, null in values]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(items=st.lists(texts, max_size=6))
 def test_array_elements_round_trip(pg, items):
     from datagen.generators.arrays import array_element

@@ -91,7 +91,9 @@ def test_invalid_json_points_at_the_line(tmp_path):
 
 def test_rows_override_names_a_table():
     with pytest.raises(SpecError) as info:
-        datagen.load_spec(Path(__file__).parent.parent / "datasets" / "shop.yaml", rows={"order": 5})
+        datagen.load_spec(
+            Path(__file__).parent.parent / "datasets" / "shop.yaml", rows={"order": 5}
+        )
     assert "did you mean 'orders'?" in str(info.value)
 
 

@@ -181,6 +181,6 @@ def _element(ctx: ColumnContext, params: dict[str, Any]) -> Generator:
         return make(ctx, found[0], params)
     name = TYPE_DEFAULTS[t.base]
     if ctx.unique and name == "range" and not params:
-        lo, hi = numeric.type_bounds(t)
+        hi = numeric.type_bounds(t)[1]
         params = {"min": 1, "max": int(hi) if t.int_range else min(int(hi), 10**12)}
     return make(ctx, name, params)

@@ -65,7 +65,7 @@ class ColumnContext:
     pgtype: PgType  # the element type for array columns
     unique: bool = False
     #: columns sharing a group share latent draws (a row's person, place or timeline): the
-    #: column-name prefix before the semantic word, "" for ``email``, "billing" for ``billing_city``.
+    #: column-name prefix before the semantic word: "" for ``email``, "billing" for ``billing_city``
     group: str = ""
 
     def key(self, *purpose: object) -> int:

@@ -145,7 +145,9 @@ class Template(Generator):
                 from ..errors import suggest
 
                 hint = suggest(field, [*columns, *REGISTRY])
-                self.problem(f"template field {{{field}}} is neither a column nor a generator", hint)
+                self.problem(
+                    f"template field {{{field}}} is neither a column nor a generator", hint
+                )
 
     def depends_on(self) -> list[str]:
         return [v for kind, v in self.parts if kind == "col"]

@@ -87,7 +87,8 @@ class Range(Generator):
         lo = decimal.Decimal(str(self.p["min"])) if "min" in self.p else None
         hi = decimal.Decimal(str(self.p["max"])) if "max" in self.p else None
         if lo is None:  # default window [0, 1000], moved below max when max is lower
-            lo = max(lo_t, min(decimal.Decimal(self.default_min), (hi or 0) - span))
+            lo = decimal.Decimal(self.default_min)
+            lo = max(lo_t, lo if hi is None else min(lo, hi - span))
         if hi is None:
             hi = min(hi_t, max(decimal.Decimal(self.default_max), lo + span))
         if lo > hi:

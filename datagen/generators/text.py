@@ -60,7 +60,10 @@ class UniqueText(Generator):
             return self.attach(value, suffix)
         room = limit - textops.lengths(suffix) - len(self.separator)
         cut = np.array(
-            [v.decode("utf-8")[: max(r, 0)].encode("utf-8") for v, r in zip(value, room)]
+            [
+                v.decode("utf-8")[: max(r, 0)].encode("utf-8")
+                for v, r in zip(value, room, strict=True)
+            ]
             if (textops.lengths(value) > room).any()
             else value
         )
@@ -101,7 +104,7 @@ class Words(UniqueText):
 
 @register("code")
 class Code(Generator):
-    """Random codes of ``length`` characters from ``alphabet`` (default: upper-case letters, digits)."""
+    """Random codes of ``length`` characters from ``alphabet`` (default: A-Z and 0-9)."""
 
     params = {
         "length": {"type": "integer", "minimum": 1, "maximum": 64},

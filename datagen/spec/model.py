@@ -101,7 +101,7 @@ class Table:
         in_pk = self.primary_key is not None and column.name in self.primary_key.columns
         return in_pk or not column.nullable
 
-    def keys(self) -> list[Key]:
+    def key_constraints(self) -> list[Key]:
         """The primary key, then the unique constraints."""
         return ([self.primary_key] if self.primary_key else []) + self.uniques
 
@@ -119,7 +119,9 @@ class Dataset:
 
     def find_tables(self, name: str, schema: str | None = None) -> list[Table]:
         """Tables called ``name`` (``schema.name`` is accepted too)."""
-        found = [t for t in self.tables if t.name == name and (schema is None or t.schema == schema)]
+        found = [
+            t for t in self.tables if t.name == name and (schema is None or t.schema == schema)
+        ]
         if not found and schema is None and "." in name:
             sch, _, rest = name.partition(".")
             found = [t for t in self.tables if t.name == rest and t.schema == sch]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -62,17 +63,14 @@ def _structure_problems(doc: SpecDocument) -> list[Problem]:
             allowed = list(_schema_at(parts).get("properties", {}))
             extra = sorted(set(err.instance) - set(allowed))
             for key in extra:
-                problems.append(
-                    doc.problem(
-                        json_path([*parts, key]),
-                        f"unknown key {key!r}",
-                        suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
-                    )
-                )
+                hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+                if re.match(r"^\s*\d+\s*\)", str(key)):
+                    hint = 'inside {...} a type with a comma must be quoted: type: "numeric(10,2)"'
+                problems.append(doc.problem(json_path([*parts, key]), f"unknown key {key!r}", hint))
             continue
-        if isinstance(err.instance, bool) and err.validator in ("type", "oneOf"):
-            hint = "YAML reads yes/no/on/off/true/false as booleans: quote the word"
-        elif isinstance(err.instance, list) and any(isinstance(v, bool) for v in err.instance):
+        if (isinstance(err.instance, bool) and err.validator in ("type", "oneOf")) or (
+            isinstance(err.instance, list) and any(isinstance(v, bool) for v in err.instance)
+        ):
             hint = "YAML reads yes/no/on/off/true/false as booleans: quote the word"
         elif err.validator == "required":
             hint = "add it"
@@ -166,7 +164,9 @@ class _Builder:
                 hint = suggest(name, [t.name for t in ds.tables]) or "name a table of the spec"
                 what = "no table" if not found else "more than one table"
                 self.problems.append(
-                    Problem(self.doc.file, "", f"--rows {name}={n}: {what} called {name!r}", None, hint)
+                    Problem(
+                        self.doc.file, "", f"--rows {name}={n}: {what} called {name!r}", None, hint
+                    )
                 )
                 continue
             found[0].rows = n
@@ -242,7 +242,9 @@ class _Builder:
             if isinstance(rk, str):
                 t.checks.append(Check(rk, None, None, f"{path}.checks[{j}]"))
             else:
-                t.checks.append(Check(rk["expression"], rk.get("name"), None, f"{path}.checks[{j}]"))
+                t.checks.append(
+                    Check(rk["expression"], rk.get("name"), None, f"{path}.checks[{j}]")
+                )
         return t
 
     def key(self, raw: Any, path: str) -> Key:
@@ -347,7 +349,7 @@ class _Builder:
         return ok
 
     def check_keys(self, t: Table) -> None:
-        for key in t.keys():
+        for key in t.key_constraints():
             self.check_columns_exist(t, key.columns, key.path)
         if t.primary_key:
             for name in t.primary_key.columns:
@@ -394,7 +396,7 @@ class _Builder:
             return
         if not all(t.has_column(c) for c in fk.columns):
             return
-        if not any(set(k.columns) == set(fk.ref_columns) for k in parent.keys()):
+        if not any(set(k.columns) == set(fk.ref_columns) for k in parent.key_constraints()):
             cols = ", ".join(fk.ref_columns)
             self.add(
                 fk.path,

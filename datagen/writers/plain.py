@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+
 import numpy as np
 
 from .. import __version__, textops
@@ -45,7 +46,10 @@ _COPY_SPECIAL = b"\\\t\n\r"
 
 def _copy_escape(raw: bytes) -> bytes:
     return (
-        raw.replace(b"\\", b"\\\\").replace(b"\t", b"\\t").replace(b"\n", b"\\n").replace(b"\r", b"\\r")
+        raw.replace(b"\\", b"\\\\")
+        .replace(b"\t", b"\\t")
+        .replace(b"\n", b"\\n")
+        .replace(b"\r", b"\\r")
     )
 
 
@@ -71,7 +75,9 @@ def insert_values(col: Col, quoted: bool) -> np.ndarray:
     """A column as SQL literals: quoted (quotes doubled) where the type needs it; NULL."""
     text = col.text
     if quoted:
-        text = textops.map_where(text, textops.any_byte(text, b"'"), lambda b: b.replace(b"'", b"''"))
+        text = textops.map_where(
+            text, textops.any_byte(text, b"'"), lambda b: b.replace(b"'", b"''")
+        )
         text = np.strings.add(np.strings.add(b"'", text), b"'")
     if col.null is not None and col.null.any():
         text = np.where(col.null, b"NULL", text)

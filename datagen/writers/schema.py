@@ -77,15 +77,27 @@ class Schema:
             self._taken(t.schema).add(t.name)
         for schema in sorted({t.schema for t in ds.tables} - {"public"}):
             self.pre.append(
-                Entry("SCHEMA", schema, None, f"CREATE SCHEMA {quote_ident(schema)};\n", PRE,
-                      drop=f"DROP SCHEMA {quote_ident(schema)};\n")
+                Entry(
+                    "SCHEMA",
+                    schema,
+                    None,
+                    f"CREATE SCHEMA {quote_ident(schema)};\n",
+                    PRE,
+                    drop=f"DROP SCHEMA {quote_ident(schema)};\n",
+                )
             )
         for name, labels in ds.enums.items():
             body = ",\n".join(f"    {quote_literal(v)}" for v in labels)
             q = qualified("public", name)
             self.pre.append(
-                Entry("TYPE", name, "public", f"CREATE TYPE {q} AS ENUM (\n{body}\n);\n", PRE,
-                      drop=f"DROP TYPE {q};\n")
+                Entry(
+                    "TYPE",
+                    name,
+                    "public",
+                    f"CREATE TYPE {q} AS ENUM (\n{body}\n);\n",
+                    PRE,
+                    drop=f"DROP TYPE {q};\n",
+                )
             )
         keys, indexes, fks = [], [], []
         for t in ds.tables:
@@ -114,15 +126,23 @@ class Schema:
                 name = unique_name(t.name, first, "check", check_names)
             lines.append(f"    CONSTRAINT {quote_ident(name)} CHECK ({chk.expression})")
         self.pre.append(
-            Entry("TABLE", t.name, t.schema, f"CREATE TABLE {q} (\n" + ",\n".join(lines) + "\n);\n",
-                  PRE, drop=f"DROP TABLE {q};\n")
+            Entry(
+                "TABLE",
+                t.name,
+                t.schema,
+                f"CREATE TABLE {q} (\n" + ",\n".join(lines) + "\n);\n",
+                PRE,
+                drop=f"DROP TABLE {q};\n",
+            )
         )
         for c in t.columns:
             if not c.type.is_serial:
                 continue
             seq = unique_name(t.name, c.name, "seq", self._taken(t.schema))
             qs = qualified(t.schema, seq)
-            as_type = "" if c.type.info.serial_of == "bigint" else f"    AS {c.type.info.serial_of}\n"
+            as_type = (
+                "" if c.type.info.serial_of == "bigint" else f"    AS {c.type.info.serial_of}\n"
+            )
             self.pre.append(
                 Entry(
                     "SEQUENCE",
@@ -135,8 +155,13 @@ class Schema:
                 )
             )
             self.pre.append(
-                Entry("SEQUENCE OWNED BY", seq, t.schema,
-                      f"ALTER SEQUENCE {qs} OWNED BY {q}.{quote_ident(c.name)};\n", PRE)
+                Entry(
+                    "SEQUENCE OWNED BY",
+                    seq,
+                    t.schema,
+                    f"ALTER SEQUENCE {qs} OWNED BY {q}.{quote_ident(c.name)};\n",
+                    PRE,
+                )
             )
             self.pre.append(
                 Entry(
@@ -204,8 +229,14 @@ class Schema:
             if fk.deferrable:
                 sql += " DEFERRABLE"
             fks.append(
-                Entry("FK CONSTRAINT", f"{t.name} {name}", t.schema, sql + ";\n", POST,
-                      drop=f"ALTER TABLE ONLY {q} DROP CONSTRAINT {quote_ident(name)};\n")
+                Entry(
+                    "FK CONSTRAINT",
+                    f"{t.name} {name}",
+                    t.schema,
+                    sql + ";\n",
+                    POST,
+                    drop=f"ALTER TABLE ONLY {q} DROP CONSTRAINT {quote_ident(name)};\n",
+                )
             )
 
     def setval(self, t: Table) -> list[Entry]:
