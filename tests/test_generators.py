@@ -9,11 +9,11 @@ import textwrap
 from collections import Counter
 
 import pytest
+from dumps import columns, dump
 
 import datagen
 from datagen.errors import SpecError
 from datagen.generators import semantic_match
-from dumps import columns, dump
 
 
 def table(cols: str, rows: int = 2000, extra: str = "") -> dict[str, list[str]]:
