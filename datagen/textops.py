@@ -37,20 +37,6 @@ def from_matrix(m: np.ndarray) -> np.ndarray:
     )
 
 
-def compact(m: np.ndarray) -> np.ndarray:
-    """Left-align each row of a byte matrix that may hold NULs anywhere, as an 'S' array."""
-    keep = m != 0
-    if not keep.size:
-        return np.zeros(m.shape[0], dtype="S1")
-    lengths = keep.sum(axis=1)
-    width = max(1, int(lengths.max()))
-    out = np.zeros((m.shape[0], width), dtype=np.uint8)
-    pos = np.cumsum(keep, axis=1) - 1
-    rows = np.broadcast_to(np.arange(m.shape[0])[:, None], m.shape)
-    out[rows[keep], pos[keep]] = m[keep]
-    return from_matrix(out)
-
-
 def join_rows(
     cols: Sequence[np.ndarray], sep: bytes, end: bytes, start: bytes = b"", between: bytes = b""
 ) -> bytes:
