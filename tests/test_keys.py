@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from dumps import columns, dump
 
 import datagen
 from datagen.errors import SpecError
-from dumps import columns, dump
 
 HEAD = "version: 1\nname: k\nseed: 3\ntables:\n"
 
