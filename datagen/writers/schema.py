@@ -196,9 +196,8 @@ class Schema:
                 )
             )
         for ix in t.indexes:
-            name = ix.name or unique_name(
-                t.name, "_".join(ix.columns), "key" if ix.unique else "idx", taken
-            )
+            # a unique *index* is named _idx; only unique *constraints* get _key
+            name = ix.name or unique_name(t.name, "_".join(ix.columns), "idx", taken)
             unique = "UNIQUE " if ix.unique else ""
             qi = qualified(t.schema, name)
             indexes.append(
