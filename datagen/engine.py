@@ -124,7 +124,17 @@ class FkPick:
         self.one_to_one = one_to_one
         self.perm = rand.Permutation(self.key, self.size)
         cols = [t.column(c) for c in fk.columns]
-        self.null_rate = 0.0 if any(t.not_null(c) for c in cols) else max(c.null_rate for c in cols)
+        self.not_null = any(t.not_null(c) for c in cols)
+        self.null_rate = 0.0 if self.not_null else max(c.null_rate for c in cols)
+        if parent.table.rows == 0:
+            self.null_rate = 1.0  # nothing to point at: every row NULL (NOT NULL is a spec error)
+        # parent key columns that may be NULL: a child pointing at such a row gets NULL too
+        pt = parent.table
+        self.nullable_refs = [
+            c
+            for c in fk.ref_columns
+            if not pt.not_null(pt.column(c)) and pt.column(c).null_rate > 0
+        ]
 
     def rows(self, block: Block) -> np.ndarray:
         """Parent row numbers, one per child row."""
@@ -146,19 +156,28 @@ class FkPick:
         # popular ranks land on scattered parents, not on the first rows
         return self.perm(rank.astype(np.uint64)).astype(np.int64)
 
-    def parent_text(self, block: Block, ref_column: str, rows: np.ndarray) -> np.ndarray:
+    def parent_col(self, block: Block, ref_column: str, rows: np.ndarray) -> Col:
         return block.memo(
             ("fkval", self.fk.columns, ref_column),
-            lambda: Block(self.parent, rows).column(ref_column).text,
+            lambda: Block(self.parent, rows).column(ref_column),
         )
 
+    def parent_text(self, block: Block, ref_column: str, rows: np.ndarray) -> np.ndarray:
+        return self.parent_col(block, ref_column, rows).text
+
     def nulls(self, block: Block) -> np.ndarray | None:
-        if self.null_rate <= 0:
-            return None
-        return block.memo(
-            ("fknull", self.fk.columns),
-            lambda: rand.chance(self.key, block.idx, self.null_rate, 1),
-        )
+        def draw() -> np.ndarray | None:
+            out = None
+            if self.null_rate > 0:
+                out = rand.chance(self.key, block.idx, self.null_rate, 1)
+            rows = self.rows(block) if self.nullable_refs else None
+            for ref in self.nullable_refs:
+                null = self.parent_col(block, ref, rows).null
+                if null is not None:
+                    out = null if out is None else out | null
+            return out
+
+        return block.memo(("fknull", self.fk.columns), draw)
 
 
 class FkSource(Source):
@@ -327,7 +346,20 @@ class TablePlan:
             one_to_one = any(set(k) == set(fk.columns) for k in keys)
             pick = FkPick(self, fk, parent, one_to_one)
             picks[fk.columns] = pick
+            if pick.nullable_refs and pick.not_null:
+                self.problem(
+                    fk.path,
+                    f"NOT NULL foreign key into {parent.table.name}."
+                    f"{', '.join(pick.nullable_refs)}, which has a null_rate",
+                    "make the referencing column nullable, or drop the parent's null_rate",
+                )
             for pos, c in enumerate(fk.columns):
+                if c in fk_of:
+                    self.problem(
+                        fk.path,
+                        f"column {c!r} is in two foreign keys; datagen can satisfy only one",
+                        "give each foreign key its own columns",
+                    )
                 fk_of.setdefault(c, (pick, pos))
                 col = t.column(c)
                 if col.generator:
@@ -418,6 +450,13 @@ class TablePlan:
         t = self.table
         if col.name in fk_of:
             pick, pos = fk_of[col.name]
+            if col.name in singles and not pick.one_to_one:
+                self.problem(
+                    col.path,
+                    f"column {col.name!r} is unique on its own but part of a multi-column "
+                    "foreign key; datagen cannot make both hold",
+                    "make the whole foreign key unique, or drop the column's unique constraint",
+                )
             if col.name in composites and not pick.one_to_one:
                 comp, mi, cpos = composites[col.name]
                 return self._nulls(CompositeSource(comp, mi, cpos), col)

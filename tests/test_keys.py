@@ -276,3 +276,101 @@ def test_schema_qualified_references_and_not_null_self_reference(pg, tmp_path):
         pg.scalar(db, "select count(*) from graph.nodes n join graph.nodes p on p.id = n.parent_id")
         == "300"
     )
+
+
+def test_nullable_fk_into_empty_table_is_all_null():
+    ds = spec("""
+  - name: p
+    rows: 0
+    columns:
+      - {name: id, type: bigserial, primary_key: true}
+  - name: c
+    rows: 20
+    columns:
+      - {name: p_id, type: bigint, references: p.id}
+""")
+    assert set(col(ds, "c", "p_id")) == {"\\N"}
+
+
+def test_fk_to_a_parent_key_with_nulls_follows_them(pg, tmp_path):
+    ds = spec("""
+  - name: p
+    rows: 200
+    columns:
+      - {name: id, type: bigserial, primary_key: true}
+      - {name: code, type: integer, unique: true, null_rate: 0.5}
+  - name: c
+    rows: 2000
+    columns:
+      - {name: p_code, type: integer, references: p.code}
+""")
+    values = col(ds, "c", "p_code")
+    assert 0.35 < values.count("\\N") / len(values) < 0.65
+    out = tmp_path / "n.sql"
+    out.write_bytes(dump(ds))
+    pg.load_sql(out)  # the FK constraint is created and validated by the load
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            """
+  - name: p
+    rows: 10
+    columns:
+      - {name: id, type: bigserial, primary_key: true}
+      - {name: code, type: integer, unique: true, null_rate: 0.5}
+  - name: c
+    rows: 10
+    columns:
+      - {name: p_code, type: integer, nullable: false, references: p.code}
+""",
+            "NOT NULL foreign key into p.code, which has a null_rate",
+        ),
+        (
+            """
+  - name: p
+    rows: 10
+    primary_key: [a, b]
+    columns:
+      - {name: a, type: integer, generator: range, params: {min: 1, max: 100}}
+      - {name: b, type: integer, generator: range, params: {min: 1, max: 100}}
+  - name: q
+    rows: 10
+    columns:
+      - {name: id, type: integer, primary_key: true}
+  - name: c
+    rows: 10
+    columns:
+      - {name: a, type: integer, unique: true}
+      - {name: b, type: integer, references: q.id}
+    foreign_keys:
+      - {columns: [a, b], references: {table: p, columns: [a, b]}}
+""",
+            "is in two foreign keys",
+        ),
+        (
+            """
+  - name: p
+    rows: 10
+    primary_key: [a, b]
+    columns:
+      - {name: a, type: integer, generator: range, params: {min: 1, max: 100}}
+      - {name: b, type: integer, generator: range, params: {min: 1, max: 100}}
+  - name: c
+    rows: 10
+    columns:
+      - {name: a, type: integer, unique: true}
+      - {name: b, type: integer}
+    foreign_keys:
+      - {columns: [a, b], references: {table: p, columns: [a, b]}}
+""",
+            "is unique on its own but part of a multi-column foreign key",
+        ),
+    ],
+)
+def test_foreign_key_shape_problems(body, message):
+    with pytest.raises(SpecError) as info:
+        spec(body)
+    assert message in str(info.value)
