@@ -122,36 +122,34 @@ class Email(_Text):
 class Phone(_Text):
     """A phone number in one of the locale's formats (``(555)123-4567``, ``+1-555-123-4567``)."""
 
+    # per template byte: 0 literal, 1 any digit, 2 digit 1-9, 3 digit 2-9 (Faker's # % $ marks)
+    _KINDS = {ord("#"): 1, ord("!"): 1, ord("%"): 2, ord("@"): 2, ord("$"): 3}
+
     def setup(self) -> None:
-        self.formats = [f.encode() for f in phone_formats(self.ctx.dataset.locale)]
-        self.width = max(map(len, self.formats))
+        formats = [f.encode() for f in phone_formats(self.ctx.dataset.locale)]
+        width = max(map(len, formats))
+        self.templates = np.zeros((len(formats), width), dtype=np.uint8)
+        self.kinds = np.zeros((len(formats), width), dtype=np.uint8)
+        for i, f in enumerate(formats):
+            self.templates[i, : len(f)] = np.frombuffer(f, dtype=np.uint8)
+            self.kinds[i, : len(f)] = [self._KINDS.get(c, 0) for c in f]
+        self.digit_draws = (width + 18) // 19
 
     def generate(self, block: Block) -> np.ndarray:
-        key, idx, n = self.ctx.key(), block.idx, len(block.idx)
-        choice = rand.integers(key, idx, len(self.formats)).astype(np.int64)
-        digits = np.empty((n, 38), dtype=np.uint64)
-        for d in range(2):
+        key, idx = self.ctx.key(), block.idx
+        choice = rand.integers(key, idx, len(self.templates)).astype(np.int64)
+        out, kind = self.templates[choice], self.kinds[choice]
+        width = out.shape[1]
+        digits = np.empty(out.shape, dtype=np.uint8)
+        for d in range(self.digit_draws):  # 19 decimal digits from each 64-bit draw
             b = rand.bits(key, idx, d + 1)
-            for j in range(19):
-                digits[:, d * 19 + j] = b % np.uint64(10)
+            for j in range(d * 19, min(width, d * 19 + 19)):
+                digits[:, j] = b % np.uint64(10)
                 b //= np.uint64(10)
-        out = np.zeros((n, self.width), dtype=np.uint8)
-        for fi, fmt in enumerate(self.formats):
-            rows = np.flatnonzero(choice == fi)
-            if not len(rows):
-                continue
-            tmpl = np.frombuffer(fmt, dtype=np.uint8)
-            block_m = np.broadcast_to(tmpl, (len(rows), len(tmpl))).copy()
-            for pos, ch in enumerate(fmt):
-                c = chr(ch)
-                if c in "#!":
-                    block_m[:, pos] = 48 + digits[rows, pos % 38]
-                elif c in "%@":
-                    block_m[:, pos] = 49 + digits[rows, pos % 38] % np.uint64(9)
-                elif c == "$":
-                    block_m[:, pos] = 50 + digits[rows, pos % 38] % np.uint64(8)
-            out[rows, : len(tmpl)] = block_m
-        return self.finish(textops.from_matrix(out))
+        out = np.where(kind == 1, 48 + digits, out)
+        out = np.where(kind == 2, 49 + digits % 9, out)
+        out = np.where(kind == 3, 50 + digits % 8, out)
+        return self.finish(textops.from_matrix(out.astype(np.uint8)))
 
 
 @register("city")
