@@ -23,6 +23,14 @@ order by 1, 2
 """
 
 
+def dump_text(ds) -> str:
+    import io
+
+    out = io.BytesIO()
+    datagen.generate(ds, out)
+    return out.getvalue().decode()
+
+
 def expected_constraints(ds) -> int:
     n = 0
     for t in ds.tables:
@@ -144,6 +152,27 @@ def test_sequences_continue_after_the_data(alltypes):
         "every_type_id_seq",
     ]
     assert {r[1] for r in got} == {"3000"}
+
+
+def test_column_defaults_are_declared(alltypes):
+    _, pg, db = alltypes
+    defaults = dict(
+        pg.query(
+            db,
+            "select column_name, column_default from information_schema.columns "
+            "where table_name = 'every_type' and column_default is not null",
+        )
+    )
+    assert defaults["note"] == "'n/a'::text"
+    assert defaults["added_on"] == "now()"
+    assert defaults["id"] == "nextval('every_type_id_seq'::regclass)"
+
+
+def test_dump_has_nothing_newer_servers_only(alltypes):
+    ds, _, _ = alltypes
+    text = dump_text(ds)
+    assert "transaction_timeout" not in text
+    assert "\\restrict" not in text and "\nrestrict" not in text
 
 
 def test_awkward_values_round_trip(alltypes):

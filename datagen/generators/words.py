@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +62,8 @@ def _provider(domain: str, locale: str) -> Any:
 def _words_and_weights(data: Any) -> tuple[list[str], list[float] | None]:
     if isinstance(data, dict):
         return list(data), [float(w) for w in data.values()]
-    seen = list(dict.fromkeys(data))  # Faker repeats entries to weight them: keep the order
-    return seen, [float(list(data).count(w)) for w in seen]
+    counts = Counter(data)  # Faker repeats entries to weight them; first-seen order is kept
+    return list(counts), [float(n) for n in counts.values()]
 
 
 @functools.cache
