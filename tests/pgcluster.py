@@ -30,12 +30,15 @@ def find_bindir() -> Path | None:
 
 
 class Cluster:
-    def __init__(self, bindir: Path) -> None:
+    """``bindir`` holds the server (initdb, pg_ctl); clients (psql...) come from ``client_bindir``."""
+
+    def __init__(self, bindir: Path, client_bindir: Path | None = None) -> None:
         self.bindir = bindir
+        self.client_bindir = client_bindir or bindir
         self.root = Path(tempfile.mkdtemp(prefix="datagen-pg-"))
         self.data = self.root / "data"
         self.sock = self.root / "sock"
-        self.port = 5432 + (os.getpid() % 1000) + 1
+        self.port = 5432  # no TCP (listen_addresses=''): the socket's own directory keeps it apart
         self.user = None
         if os.geteuid() == 0:
             self.user = pwd.getpwnam("postgres")
@@ -107,7 +110,7 @@ class Cluster:
         self, args: list[str], db: str = "postgres", input: bytes | None = None, check: bool = True
     ) -> subprocess.CompletedProcess:
         tool = args[0]
-        cmd = [str(self.bindir / tool), *args[1:]]
+        cmd = [str(self.client_bindir / tool), *args[1:]]
         if tool == "psql":
             cmd += ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db]
         r = subprocess.run(cmd, input=input, capture_output=True, env=self.env(), check=False)
