@@ -36,6 +36,14 @@ class WriterError(DatagenError):
     """An output could not be written."""
 
 
+class CacheError(DatagenError):
+    """A cache object is missing or damaged."""
+
+
+class PlanError(DatagenError):
+    """A build cannot be planned (say, two specs writing the same output)."""
+
+
 class UsageError(DatagenError):
     """Bad command-line arguments."""
 

@@ -43,6 +43,9 @@ class ArrayOf(Generator):
     def depends_on(self) -> list[str]:
         return self.element.depends_on()
 
+    def depends_on_row_count(self) -> bool:
+        return self.element.depends_on_row_count()
+
     def generate(self, block: Block) -> np.ndarray:
         lo, hi = self.length
         n = len(block.idx)

@@ -111,6 +111,11 @@ class Generator:
     def generate(self, block: Block) -> np.ndarray:
         raise NotImplementedError
 
+    def depends_on_row_count(self) -> bool:
+        """Whether a row's value depends on the table's row count (then no chunk is reusable
+        when ``rows`` changes)."""
+        return False
+
     def domain(self) -> int | None:
         """How many distinct values :meth:`at` can make, or None if it cannot enumerate."""
         return None

@@ -44,6 +44,15 @@ def to_seconds(value: Any) -> int:
     return int((value - _EPOCH).total_seconds())
 
 
+def _is_bare_date(value: Any) -> bool:
+    """A date without a time of day: YAML's 2024-12-31 or the string "2024-12-31"."""
+    if isinstance(value, dt.datetime):
+        return False
+    return isinstance(value, dt.date) or (
+        isinstance(value, str) and len(value.strip()) == 10 and value.strip()[4] == "-"
+    )
+
+
 def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(year, month, day) of days since 1970-01-01, proleptic Gregorian (Hinnant's algorithm)."""
     z = days.astype(np.int64) + 719468
@@ -121,12 +130,15 @@ class Timeseries(Generator):
         except (ValueError, TypeError) as e:
             self.problem(f"start/end: {e}", "write dates as 2024-01-31 or 2024-01-31 12:00:00")
             return to_seconds(start), to_seconds(end)
-        if isinstance(self.p.get("end"), dt.date) and not isinstance(self.p["end"], dt.datetime):
+        if _is_bare_date(self.p.get("end")):
             hi += DAY - 1  # a bare end date includes that whole day
         if hi < lo:
             self.problem("end is before start", "swap them")
             hi = lo
         return lo, hi
+
+    def depends_on_row_count(self) -> bool:
+        return self.ordered
 
     def seconds(self, block: Block) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx
