@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-.venv/bin/ruff check datagen tests bench
-.venv/bin/ruff format --check datagen tests bench
+.venv/bin/ruff check datagen tests bench dodo.py
+.venv/bin/ruff format --check datagen tests bench dodo.py
 .venv/bin/coverage erase
 .venv/bin/coverage run -m pytest "$@"
 .venv/bin/coverage combine -q

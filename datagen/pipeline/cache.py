@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import secrets
@@ -47,7 +48,26 @@ def atomic_write(path: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _remove_orphans(path)
     return size, h.hexdigest()
+
+
+def _remove_orphans(path: Path) -> None:
+    """Delete temporary files left for ``path`` by writers that were killed (their pid is gone)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = stale.name[len(path.name) + 2 :].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_json(path: Path, doc: Any) -> None:

@@ -201,4 +201,6 @@ def diff(old: Any, new: Any, path: str = "") -> list[str]:
         return []
     if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
         return [f"{path} changed"]
-    return [f"{path}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}"]
+    return [
+        f"{path}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}"
+    ]

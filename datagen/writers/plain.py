@@ -106,8 +106,11 @@ class PlainWriter:
 
     def encode(self, plan: TablePlan, start: int, stop: int) -> bytes:
         """Rows ``start..stop`` of a table as COPY lines or INSERT statements."""
+        return self.encode_values(plan, generate_chunk(plan, start, stop), start, stop)
+
+    def encode_values(self, plan: TablePlan, values: list[Col], start: int, stop: int) -> bytes:
+        """Generated columns of rows ``start..stop`` as COPY lines or INSERT statements."""
         t = plan.table
-        values = generate_chunk(plan, start, stop)
         if not self.inserts:
             return copy_rows(values)
         q = qualified(t.schema, t.name)

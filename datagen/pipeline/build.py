@@ -1,0 +1,331 @@
+"""``datagen build / plan / check / verify / gc``: the repository verbs over the doit tasks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from doit.cmd_base import TaskLoader2
+from doit.doit_cmd import DoitMain
+from doit.loader import load_tasks
+from doit.reporter import ConsoleReporter
+
+from ..errors import DatagenError, PlanError, SpecError, suggest
+from ..versions import byte_shaping_versions
+from .cache import Cache
+from .keys import diff
+from .tasks import (
+    DOIT_CONFIG,
+    Compiled,
+    Project,
+    compile_spec,
+    lock_ok,
+    output_ok,
+    project_tasks,
+)
+
+
+class BuildError(DatagenError):
+    """A build ran and some task failed."""
+
+
+def select(project: Project, names: list[str] | None) -> list[Compiled]:
+    """Compile the named specs (all by default); one SpecError lists every problem of all."""
+    specs = project.specs()
+    stems = [p.stem for p in specs]
+    if not specs:
+        raise PlanError(f"no specs in {project.datasets} (datasets/NAME.yaml)")
+    for n in names or []:
+        if n not in stems:
+            hint = suggest(n, stems) or f"datasets: {', '.join(stems)}"
+            raise PlanError(f"no dataset {n!r} in {project.datasets} ({hint})")
+    problems = []
+    out = []
+    for p in specs:
+        if names and p.stem not in names:
+            continue
+        try:
+            out.append(compile_spec(p))
+        except SpecError as e:
+            problems += e.problems
+    if problems:
+        raise SpecError(problems)
+    return out
+
+
+# ---- running doit ------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    """Which tasks ran and which were up to date, by dataset."""
+
+    executed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def generated(self) -> dict[str, dict[str, int]]:
+        """dataset -> table -> number of chunks (row ranges) generated in this build."""
+        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for name in self.executed:
+            ds, _, rest = name.partition(":")
+            table, slash, chunk = rest.rpartition("/")
+            if slash and "-" in chunk:
+                seen[ds][table].add(chunk.rsplit("-", 1)[1])
+        return {ds: {t: len(c) for t, c in tables.items()} for ds, tables in seen.items()}
+
+    def lines(self, compiled: list[Compiled], project: Project) -> list[str]:
+        gen = self.generated()
+        lines = []
+        for c in compiled:
+            g = gen.get(c.stem, {})
+            wrote = [n.split(":", 1)[1] for n in self.executed if n.startswith(f"{c.stem}:dump-")]
+            if not g and not wrote and not any(n.startswith(f"{c.stem}:") for n in self.executed):
+                lines.append(f"{c.stem}: up to date")
+                continue
+            total_chunks = {q: len(tk.chunks) for q, tk in c.keys.items()}
+            parts = [f"{q} ({n} of {total_chunks[q]} chunks)" for q, n in g.items()]
+            if parts:
+                lines.append(f"{c.stem}: generated {', '.join(parts)}")
+            reused = [q for q in c.keys if q not in g]
+            if reused:
+                lines.append(f"{c.stem}: reused {', '.join(reused)}")
+            files = [
+                str(c.output_path(project, n.removeprefix("dump-")).relative_to(project.root))
+                for n in wrote
+            ]
+            if any(n == f"{c.stem}:lock" for n in self.executed):
+                files.append(str(project.lock_path(c.stem).relative_to(project.root)))
+            if files:
+                lines.append(f"{c.stem}: wrote {', '.join(files)}")
+        return lines
+
+
+class _Reporter(ConsoleReporter):
+    """Collects what ran; prints failures as doit does, and nothing else."""
+
+    report: BuildReport | None = None
+
+    def __init__(self, outstream, options):
+        super().__init__(outstream, options)
+        _Reporter.report = BuildReport()
+
+    def execute_task(self, task):
+        if task.actions and self.report is not None:
+            self.report.executed.append(task.name)
+
+    def skip_uptodate(self, task):
+        if self.report is not None:
+            self.report.skipped.append(task.name)
+
+    def add_failure(self, task, fail):
+        if self.report is not None:
+            self.report.failed.append(task.name)
+        super().add_failure(task, fail)
+
+    def complete_run(self):
+        if self.failures or self.runtime_errors:
+            super().complete_run()
+
+
+class _Loader(TaskLoader2):
+    """Feeds doit the task creator of :mod:`datagen.pipeline.tasks` for one project."""
+
+    def __init__(self, project: Project, names: list[str] | None) -> None:
+        super().__init__()
+        self.project, self.names = project, names
+
+    def load_doit_config(self) -> dict[str, Any]:
+        return {
+            **DOIT_CONFIG,
+            "dep_file": str(self.project.root / DOIT_CONFIG["dep_file"]),
+            "reporter": _Reporter,
+        }
+
+    def load_tasks(self, cmd, pos_args):
+        project, names = self.project, self.names
+
+        def task_datagen():
+            yield from project_tasks(project, names)
+
+        return load_tasks({"task_datagen": task_datagen}, self.cmd_names, cmd.execute_tasks)
+
+
+def run_doit(project: Project, names: list[str] | None, jobs: int = 1) -> BuildReport:
+    """Run the build's tasks through doit's API; BuildError if a task failed."""
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    argv = ["run"]
+    if jobs > 1:
+        argv += ["-n", str(jobs), "-P", "process"]
+    code = DoitMain(_Loader(project, names)).run(argv)
+    report = _Reporter.report or BuildReport()
+    if code != 0:
+        raise BuildError(f"build failed ({', '.join(report.failed) or f'doit exit code {code}'})")
+    return report
+
+
+def build(
+    root: str | Path, names: list[str] | None = None, jobs: int = 1, out: TextIO | None = None
+) -> BuildReport:
+    """Build the datasets of a repository incrementally; print what was regenerated."""
+    project = Project(Path(root).resolve())
+    compiled = select(project, names)
+    report = run_doit(project, names, jobs)
+    for line in report.lines(compiled, project):
+        print(line, file=out or sys.stdout)
+    return report
+
+
+# ---- plan ----------------------------------------------------------------------------------------
+
+
+def _read_lock(project: Project, stem: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(project.lock_path(stem).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError as e:
+        raise PlanError(f"{project.lock_path(stem)} is not valid JSON ({e})") from None
+
+
+def _reasons(old_doc: dict[str, Any] | None, new_doc: dict[str, Any]) -> list[str]:
+    if old_doc is None:
+        return ["not built before here (no earlier key document in cache/)"]
+    out = []
+    for change in diff(old_doc, new_doc):
+        if change.startswith("parents."):
+            parent = change.removeprefix("parents.").split(":")[0].split(" ")[0]
+            out.append(f"keys of {parent} changed")
+        else:
+            out.append(change.removeprefix("table."))
+    return out or ["the cached object is missing or damaged"]
+
+
+def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
+    """What ``build`` would do and why, without doing it."""
+    project = Project(Path(root).resolve())
+    cache = Cache(project.cache_dir)
+    lines = []
+    for c in select(project, names):
+        lock = _read_lock(project, c.stem) or {}
+        locked = lock.get("tables", {})
+        work = False
+        for q, tk in c.keys.items():
+            if cache.valid(tk.key, "table"):
+                continue
+            work = True
+            cached = sum(cache.valid(ck.key, e) for ck in tk.chunks for e in c.encodings())
+            total = len(tk.chunks) * len(c.encodings())
+            old_key = locked.get(q, {}).get("input_key")
+            old_meta = cache.meta(old_key, "table") if old_key else None
+            if q not in locked and lock:
+                why = ["new table"]
+            else:
+                why = _reasons(old_meta["document"] if old_meta else None, tk.doc)
+            lines.append(
+                f"{c.stem}: {q}: rebuild, {total - cached} of {total} chunks to generate "
+                f"({'; '.join(why)})"
+            )
+        for q in sorted(set(locked) - set(c.keys)):
+            lines.append(f"{c.stem}: {q}: removed from the spec")
+            work = True
+        table_keys = [tk.key for tk in c.keys.values()]
+        for fmt in c.formats:
+            out = c.output_path(project, fmt)
+            if work or not output_ok(str(out), str(project.output_meta(c.stem, fmt)), table_keys):
+                lines.append(f"{c.stem}: write {out.relative_to(project.root)}")
+                work = True
+        if work or not lock_ok(str(project.root), str(c.path)):
+            lines.append(f"{c.stem}: write {project.lock_path(c.stem).relative_to(project.root)}")
+        else:
+            lines.append(f"{c.stem}: up to date")
+    return lines
+
+
+# ---- check / verify ------------------------------------------------------------------------------
+
+
+def check(root: str | Path, names: list[str] | None = None) -> list[str]:
+    """Problems where a lock does not match its spec (nothing is generated); [] when all match."""
+    project = Project(Path(root).resolve())
+    problems = []
+    for c in select(project, names):
+        lock = _read_lock(project, c.stem)
+        name = project.lock_path(c.stem).relative_to(project.root)
+        if lock is None:
+            problems.append(f"{name}: missing (run 'datagen build {c.stem}')")
+            continue
+        if lock.get("versions") != byte_shaping_versions():
+            problems.append(
+                f"{name}: written by {lock.get('versions')}, this is {byte_shaping_versions()} "
+                "(run 'datagen build')"
+            )
+        locked = lock.get("tables", {})
+        for q, tk in c.keys.items():
+            if q not in locked:
+                problems.append(f"{name}: table {q} is not in the lock (run 'datagen build')")
+            elif locked[q].get("input_key") != tk.key:
+                problems.append(
+                    f"{name}: table {q}: the spec changed since the lock was written "
+                    "(run 'datagen build')"
+                )
+        for q in sorted(set(locked) - set(c.keys)):
+            problems.append(f"{name}: table {q} is no longer in the spec (run 'datagen build')")
+        if sorted(lock.get("outputs", {})) != sorted(c.formats):
+            problems.append(f"{name}: outputs differ from the spec's (run 'datagen build')")
+    return problems
+
+
+def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> list[str]:
+    """Regenerate from scratch in a temporary place; problems where a digest differs."""
+    project = Project(Path(root).resolve())
+    compiled = select(project, names)
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="datagen-verify-") as tmp:
+        scratch = Project(Path(tmp))
+        scratch.datasets.mkdir()
+        for c in compiled:
+            shutil.copyfile(c.path, scratch.datasets / c.path.name)
+        run_doit(scratch, [c.stem for c in compiled], jobs)
+        for c in compiled:
+            name = project.lock_path(c.stem).relative_to(project.root)
+            lock = _read_lock(project, c.stem)
+            fresh = _read_lock(scratch, c.stem) or {}
+            if lock is None:
+                problems.append(f"{name}: missing (run 'datagen build {c.stem}')")
+                continue
+            for q in sorted(set(lock.get("tables", {})) | set(fresh.get("tables", {}))):
+                a, b = lock.get("tables", {}).get(q), fresh.get("tables", {}).get(q)
+                if a != b:
+                    fields = sorted(
+                        k
+                        for k in set(a or {}) | set(b or {})
+                        if (a or {}).get(k) != (b or {}).get(k)
+                    )
+                    problems.append(f"{name}: table {q} differs ({', '.join(fields)})")
+            for fmt in sorted(set(lock.get("outputs", {})) | set(fresh.get("outputs", {}))):
+                a = lock.get("outputs", {}).get(fmt, {})
+                b = fresh.get("outputs", {}).get(fmt, {})
+                if a.get("digest") != b.get("digest") or a.get("bytes") != b.get("bytes"):
+                    problems.append(f"{name}: output {fmt} ({a.get('file')}) differs")
+            if lock.get("versions") != fresh.get("versions"):
+                problems.append(f"{name}: versions differ: {lock.get('versions')}")
+    return problems
+
+
+def gc(root: str | Path) -> tuple[int, int]:
+    """Remove cache objects no current spec references; returns (files, bytes) removed."""
+    project = Project(Path(root).resolve())
+    keep = set()
+    for c in select(project, None):
+        for tk in c.keys.values():
+            keep.add((tk.key, "table"))
+            for ck in tk.chunks:
+                keep.update((ck.key, e) for e in c.encodings())
+    return Cache(project.cache_dir).gc(keep)

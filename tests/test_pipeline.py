@@ -1,0 +1,389 @@
+"""Incremental builds: exactly the right tables regenerate, from both `doit` and `datagen build`."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from datagen.pipeline import build as pipeline
+from datagen.pipeline.cache import Cache
+
+FIXTURE = Path(__file__).parent / "fixtures" / "repo" / "five.yaml"
+ROOT = Path(__file__).parent.parent
+ALL = {
+    "public.customers",
+    "public.products",
+    "public.orders",
+    "public.order_items",
+    "public.reviews",
+}
+
+
+def make_repo(path: Path, spec: Path = FIXTURE) -> Path:
+    (path / "datasets").mkdir(parents=True)
+    shutil.copyfile(spec, path / "datasets" / spec.name)
+    (path / "dodo.py").write_text("from datagen.dodo import *  # noqa: F403\n")
+    return path
+
+
+def edit(repo: Path, fn) -> None:
+    path = repo / "datasets" / "five.yaml"
+    spec = yaml.safe_load(path.read_text())
+    fn({t["name"]: t for t in spec["tables"]}, spec)
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+
+
+def built(repo: Path, jobs: int = 1) -> dict[str, int]:
+    """table -> chunks generated, from `datagen build`'s own report."""
+    report = pipeline.build(repo, jobs=jobs, out=io.StringIO())
+    return report.generated().get("five", {})
+
+
+def doit(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "doit", *args], cwd=repo, capture_output=True, text=True, check=False
+    )
+
+
+def doit_ran(out: str) -> set[str]:
+    """Tables whose chunks `doit` executed (its '.  task' lines)."""
+    tables = set()
+    for line in out.splitlines():
+        if line.startswith(".  five:") and "/" in line:
+            tables.add(line[len(".  five:") :].rsplit("/", 1)[0])
+    return tables
+
+
+def lock(repo: Path) -> dict:
+    return json.loads((repo / "datasets" / "five.lock.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory) -> Path:
+    repo = make_repo(tmp_path_factory.mktemp("clean"))
+    built(repo)
+    return repo
+
+
+def test_edits_regenerate_exactly_what_changed(tmp_path, clean_build):
+    repo = make_repo(tmp_path / "r")
+    assert built(repo) == {q: (3 if q == "public.orders" else 1) for q in ALL}
+    first_lock = (repo / "datasets" / "five.lock.json").read_text()
+    assert lock(repo) == lock(clean_build)
+
+    assert built(repo) == {}  # no change: nothing runs
+
+    def leaf(t, s):
+        t["reviews"]["columns"][4]["null_rate"] = 0.2
+
+    edit(repo, leaf)
+    assert set(built(repo)) == {"public.reviews"}
+
+    def parent_non_key(t, s):
+        t["products"]["columns"][2]["type"] = "varchar(40)"
+
+    edit(repo, parent_non_key)
+    assert set(built(repo)) == {"public.products"}
+
+    def parent_rows(t, s):
+        t["products"]["rows"] = 400
+
+    edit(repo, parent_rows)
+    assert set(built(repo)) == {"public.products", "public.order_items", "public.reviews"}
+
+    def seed(t, s):
+        s["seed"] = 12
+
+    edit(repo, seed)
+    assert set(built(repo)) == ALL
+
+    shutil.copyfile(FIXTURE, repo / "datasets" / "five.yaml")  # revert every edit
+    assert built(repo) == {}  # every object is still in the cache
+    assert (repo / "datasets" / "five.lock.json").read_text() == first_lock
+    assert (repo / "build" / "five.sql").read_bytes() == (
+        clean_build / "build" / "five.sql"
+    ).read_bytes()
+
+
+def test_raising_rows_reuses_earlier_chunks(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    built(repo)
+
+    def grow(t, s):
+        t["orders"]["rows"] = 200000
+
+    edit(repo, grow)
+    # chunks 0 and 1 are whole and reused; 2 grows, 3 is new; order_items picks among more orders
+    assert built(repo) == {"public.orders": 2, "public.order_items": 1}
+
+
+def test_plain_doit_agrees(tmp_path, clean_build):
+    repo = make_repo(tmp_path / "r")
+    r = doit(repo)
+    assert r.returncode == 0, r.stderr
+    assert doit_ran(r.stdout) == ALL
+    assert lock(repo) == lock(clean_build)
+    r = doit(repo)
+    assert doit_ran(r.stdout) == set() and ".  " not in r.stdout
+    assert (repo / "cache" / "doit.sqlite3").exists()
+
+    edit(repo, lambda t, s: t["customers"]["columns"][3].update(type="varchar(50)"))
+    r = doit(repo)
+    assert doit_ran(r.stdout) == {"public.customers"}
+    # datagen build sees doit's work: nothing left to do
+    assert built(repo) == {}
+
+
+def test_doit_commands_work(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    r = doit(repo, "list")
+    assert r.returncode == 0 and r.stdout.startswith("five")
+    r = doit(repo, "list", "--all")
+    assert "five:public.orders/copy-2" in r.stdout and "five:lock" in r.stdout
+    r = doit(repo, "info", "five:public.orders")  # exit 1: not up to date yet
+    assert r.returncode == 1 and "table public.orders: 150000 rows in 3 chunks" in r.stdout
+    assert doit(repo).returncode == 0
+    assert doit(repo, "info", "five:public.orders").returncode == 0
+    r = doit(repo, "clean")
+    assert r.returncode == 0
+    assert not (repo / "build" / "five.sql").exists()
+    assert doit(repo, "forget").returncode == 0
+    r = doit(repo)
+    assert r.returncode == 0 and doit_ran(r.stdout) == ALL
+
+
+def test_jobs_and_process_pools_give_identical_bytes(tmp_path, clean_build):
+    expected = (clean_build / "build" / "five.sql").read_bytes()
+    two = make_repo(tmp_path / "two")
+    assert set(built(two, jobs=2)) == ALL
+    assert (two / "build" / "five.sql").read_bytes() == expected
+    pooled = make_repo(tmp_path / "pooled")
+    r = doit(pooled, "-n", "2", "-P", "process")
+    assert r.returncode == 0, r.stderr
+    assert (pooled / "build" / "five.sql").read_bytes() == expected
+
+
+def test_spawn_start_method(tmp_path, clean_build):
+    repo = make_repo(tmp_path / "spawn")
+    code = (
+        "import multiprocessing as mp, sys\n"
+        "mp.set_start_method('spawn')\n"
+        "from datagen.pipeline import build\n"
+        "if __name__ == '__main__':\n"
+        "    build.build(sys.argv[1], jobs=2)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 0, r.stderr
+    assert "five: generated" in r.stdout
+    assert (repo / "build" / "five.sql").read_bytes() == (
+        clean_build / "build" / "five.sql"
+    ).read_bytes()
+
+
+def test_damaged_objects_are_rebuilt_never_shipped(tmp_path, clean_build):
+    repo = make_repo(tmp_path / "r")
+    built(repo)
+    cache = Cache(repo / "cache")
+    chunk = lock(repo)["tables"]["public.orders"]["input_key"]
+    objects = sorted(p for p in (repo / "cache" / "objects").rglob("*.copy"))
+    victim = max(objects, key=lambda p: p.stat().st_size)
+    key = victim.name.split(".")[0]
+    assert chunk != key
+
+    # truncated: the next build notices and regenerates the chunk
+    data = victim.read_bytes()
+    victim.write_bytes(data[: len(data) // 2])
+    assert sum(built(repo).values()) == 1
+    assert victim.read_bytes() == data and cache.valid(key, "copy", deep=True)
+
+    # same size, same mtime, different bytes: assembly still checks every digest
+    st = victim.stat()
+    victim.write_bytes(data[:100] + (b"X" if data[100:101] != b"X" else b"Y") + data[101:])
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    (repo / "build" / "five.sql").unlink()
+    built(repo)
+    assert (repo / "build" / "five.sql").read_bytes() == (
+        clean_build / "build" / "five.sql"
+    ).read_bytes()
+    assert victim.read_bytes() == data
+
+
+@pytest.fixture(scope="module")
+def big_clean(tmp_path_factory) -> tuple[Path, float]:
+    """A clean build of the dataset with a million orders, and how long it took."""
+    import time
+
+    repo = make_repo(tmp_path_factory.mktemp("big"))
+    edit(repo, lambda t, s: t["orders"].update(rows=1_000_000))
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "datagen", "build", "-C", str(repo), "-j", "2"],
+        check=True,
+        capture_output=True,
+    )
+    return repo, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.3, 0.5, 0.7, 0.85])
+def test_sigkill_at_any_moment_then_rebuild(tmp_path, big_clean, fraction):
+    import signal
+    import time
+
+    clean, took = big_clean
+    repo = make_repo(tmp_path / "r")
+    edit(repo, lambda t, s: t["orders"].update(rows=1_000_000))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "datagen", "build", "-C", str(repo), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(took * fraction)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    built(repo)
+    assert lock(repo) == lock(clean)
+    assert (repo / "build" / "five.sql").read_bytes() == (clean / "build" / "five.sql").read_bytes()
+    leftovers = [p for p in (repo / "build").iterdir() if p.name.startswith(".")]
+    leftovers += [p for p in (repo / "datasets").iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # a killed write's temporary file is removed by the next one
+    assert Cache(repo / "cache").valid(lock(repo)["tables"]["public.orders"]["input_key"], "table")
+
+
+def test_two_builds_racing_on_one_cache(tmp_path, clean_build):
+    repo = make_repo(tmp_path / "r")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "datagen", "build", "-C", str(repo)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for p in procs:
+        p.communicate()
+    built(repo)
+    assert lock(repo) == lock(clean_build)
+    assert pipeline.verify(repo) == []
+
+
+def test_plan_says_what_and_why(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    lines = pipeline.plan(repo)
+    assert (
+        "five: public.orders: rebuild, 3 of 3 chunks to generate (not built before here" in lines[2]
+    )
+    built(repo)
+    assert pipeline.plan(repo) == ["five: up to date"]
+
+    edit(repo, lambda t, s: t["customers"].update(rows=2500))
+    lines = pipeline.plan(repo)
+    assert (
+        "five: public.customers: rebuild, 1 of 1 chunks to generate (rows: 2000 -> 2500)" in lines
+    )
+    assert any(
+        line.startswith("five: public.orders: rebuild, 3 of 3 chunks to generate")
+        and "keys of public.customers changed" in line
+        for line in lines
+    )
+    assert not any("public.products" in line for line in lines)
+    assert lines[-2:] == ["five: write build/five.sql", "five: write datasets/five.lock.json"]
+
+    edit(repo, lambda t, s: t["products"]["columns"][3]["params"].update(max=400))
+    lines = pipeline.plan(repo)
+    assert any(
+        "public.products" in line and "columns[3].params.max: 300 -> 400" in line for line in lines
+    )
+
+
+def test_check_and_verify_catch_stale_locks(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    assert pipeline.check(repo) == ["datasets/five.lock.json: missing (run 'datagen build five')"]
+    built(repo)
+    assert pipeline.check(repo) == []
+    assert pipeline.verify(repo) == []
+
+    edit(repo, lambda t, s: t["reviews"].update(rows=3001))
+    problems = pipeline.check(repo)
+    assert problems == [
+        "datasets/five.lock.json: table public.reviews: the spec changed since the lock was "
+        "written (run 'datagen build')"
+    ]
+    built(repo)
+
+    doc = lock(repo)
+    doc["tables"]["public.orders"]["digest"] = "0" * 32
+    doc["outputs"]["copy"]["digest"] = "1" * 32
+    (repo / "datasets" / "five.lock.json").write_text(json.dumps(doc))
+    problems = pipeline.verify(repo)
+    assert "datasets/five.lock.json: table public.orders differs (digest)" in problems
+    assert "datasets/five.lock.json: output copy (build/five.sql) differs" in problems
+
+
+def test_lock_is_stable_and_sorted(tmp_path, clean_build):
+    text = (clean_build / "datasets" / "five.lock.json").read_text()
+    doc = json.loads(text)
+    assert text == json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert set(doc["tables"]) == ALL
+    assert set(doc["tables"]["public.orders"]) == {
+        "input_key",
+        "rows",
+        "bytes",
+        "digest",
+        "key_digest",
+    }
+    assert doc["outputs"]["copy"]["file"] == "build/five.sql"
+    assert "time" not in text
+
+
+def test_gc_prunes_unreferenced_objects(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    built(repo)
+    before = sorted(p for p in (repo / "cache" / "objects").rglob("*") if p.is_file())
+    edit(repo, lambda t, s: t["reviews"].update(rows=10))
+    built(repo)
+    files, size = pipeline.gc(repo)
+    assert files == 2 and size > 0  # the old reviews chunk and its table manifest
+    after = sorted(p for p in (repo / "cache" / "objects").rglob("*") if p.is_file())
+    assert len(after) == len(before)  # one reviews chunk and manifest replaced the old ones
+    assert built(repo) == {}
+
+
+def test_build_matches_generate(clean_build):
+    from dumps import dump
+
+    assert (clean_build / "build" / "five.sql").read_bytes() == dump(FIXTURE)
+
+
+def test_example_datasets_locks_are_current_and_reproducible():
+    """The repository's own datasets/: their committed locks match and regenerate exactly."""
+    assert pipeline.check(ROOT) == []
+    assert pipeline.verify(ROOT) == []
+
+
+def test_build_errors_are_readable(tmp_path, capsys):
+    from datagen.cli import main
+
+    repo = make_repo(tmp_path / "r")
+    with pytest.raises(SystemExit) as info:
+        main(["build", "nope", "-C", str(repo)])
+    assert info.value.code == 1
+    assert "no dataset 'nope'" in capsys.readouterr().err
+    (repo / "datasets" / "five.yaml").write_text("version: 1\nname: five\ntables: [{name: t}]\n")
+    with pytest.raises(SystemExit) as info:
+        main(["build", "-C", str(repo)])
+    err = capsys.readouterr().err
+    assert info.value.code == 1 and "five.yaml:3: tables[0]: 'rows' is a required property" in err
+    r = doit(repo)
+    assert r.returncode != 0 and "'rows' is a required property" in r.stdout + r.stderr
