@@ -110,8 +110,14 @@ class Compiled:
 
 def compile_spec(path: Path) -> Compiled:
     """Read and validate one spec; SpecError lists its problems."""
-    text = path.read_text("utf-8")
-    ds = _compile_text(text, str(path))
+    return _compiled(path.read_text("utf-8"), str(path))
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(text: str, file: str) -> Compiled:
+    """Compiled once per process and spec text (task creation, up-to-date checks, the lock)."""
+    path = Path(file)
+    ds = _compile_text(text, file)
     unsupported = [f for f in ds.outputs if f not in FORMATS]
     if unsupported:
         raise PlanError(
@@ -121,6 +127,7 @@ def compile_spec(path: Path) -> Compiled:
     return Compiled(path.stem, path, text, ds, compute_keys(ds))
 
 
+@functools.lru_cache(maxsize=16)
 def _compile_text(text: str, file: str) -> Dataset:
     return compile_document(load_text(text, file, "json" if file.endswith(".json") else None))
 
@@ -162,46 +169,50 @@ def build_chunk(
     return {"reused": False}
 
 
+def _rebuild_chunk(
+    cache: Cache, text: str, file: str, tk: dict[str, Any], ck: dict[str, Any], encoding: str
+) -> None:
+    """Generate a chunk again whose object was lost or damaged after its task ran."""
+    cache.remove(ck["key"], encoding)
+    build_chunk(text, file, str(cache.root), tk["qualname"], ck["start"], ck["stop"], encoding,
+                ck["key"], ck["document"], tk["key_columns"])  # fmt: skip
+
+
+def _combine(digests: list[str]) -> str:
+    """The digest of a sequence of chunk digests (a table's digest, without re-reading data)."""
+    return xxhash.xxh3_128_hexdigest("\n".join(digests).encode())
+
+
 def _chunk_pieces(
-    cache: Cache, text: str, file: str, qualname: str, tk: dict[str, Any], encoding: str
+    cache: Cache, text: str, file: str, tk: dict[str, Any], encoding: str
 ) -> Iterator[bytes]:
     """A table's data from its cached chunks; a damaged chunk is regenerated, never shipped."""
     for ck in tk["chunks"]:
         try:
             yield b"".join(cache.stream(ck["key"], encoding))
         except CacheError:
-            cache.remove(ck["key"], encoding)
-            build_chunk(
-                text,
-                file,
-                str(cache.root),
-                qualname,
-                ck["start"],
-                ck["stop"],
-                encoding,
-                ck["key"],
-                ck["document"],
-                tk["key_columns"],
-            )
+            _rebuild_chunk(cache, text, file, tk, ck, encoding)
             yield cache.read(ck["key"], encoding)
 
 
 def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodings: list[str]):
-    """Check a table's chunks and write its manifest (digests of the whole table's data)."""
+    """Check a table's chunks and write its manifest: sizes and digests over its chunks."""
     cache = Cache(cache_dir)
     if cache.valid(tk["key"], "table"):
         return {"reused": True}
     manifest: dict[str, Any] = {"input_key": tk["key"], "rows": tk["rows"], "encodings": {}}
     for enc in encodings:
-        h, size = xxhash.xxh3_128(), 0
-        for piece in _chunk_pieces(cache, text, file, tk["qualname"], tk, enc):
-            h.update(piece)
-            size += len(piece)
-        manifest["encodings"][enc] = {"bytes": size, "digest": h.hexdigest()}
-    digests = [cache.meta(ck["key"], encodings[0])["key_digest"] for ck in tk["chunks"]]
-    manifest["key_digest"] = (
-        xxhash.xxh3_128_hexdigest("".join(digests).encode()) if tk["key_columns"] else None
-    )
+        metas = []
+        for ck in tk["chunks"]:
+            if not cache.valid(ck["key"], enc):
+                _rebuild_chunk(cache, text, file, tk, ck, enc)
+            metas.append(cache.meta(ck["key"], enc))
+        manifest["encodings"][enc] = {
+            "bytes": sum(m["size"] for m in metas),
+            "digest": _combine([m["digest"] for m in metas]),
+        }
+    key_digests = [cache.meta(ck["key"], encodings[0])["key_digest"] for ck in tk["chunks"]]
+    manifest["key_digest"] = _combine(key_digests) if tk["key_columns"] else None
     manifest["chunks"] = [ck["key"] for ck in tk["chunks"]]
     cache.put(tk["key"], "table", [b""], tk["document"], manifest=manifest)
     return {"reused": False}
@@ -223,8 +234,7 @@ def assemble(
     by_name = {tk["qualname"]: tk for tk in tables}
 
     def encoded(tplan) -> Iterator[bytes]:
-        q = tplan.table.qualname
-        return _chunk_pieces(cache, text, file, q, by_name[q], encoding)
+        return _chunk_pieces(cache, text, file, by_name[tplan.table.qualname], encoding)
 
     size, dig = atomic_write(Path(out), writers[encoding].chunks(encoded))
     write_json(

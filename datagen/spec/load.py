@@ -18,6 +18,10 @@ import yaml
 
 from ..errors import Problem, SpecError
 
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one;
+# both build the same nodes with the same line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def json_path(parts: tuple[Any, ...] | list[Any]) -> str:
     """``('tables', 2, 'columns', 4)`` -> ``tables[2].columns[4]``."""
@@ -91,13 +95,13 @@ def load_text(text: str, file: str, fmt: str | None = None) -> SpecDocument:
             ) from None
         doc = SpecDocument(data, file)
         try:  # JSON is YAML: reuse the YAML composer for line numbers
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=_LOADER)
         except yaml.YAMLError:
             node = None
         if node is not None:
             _index_lines(node, (), doc)
         return doc
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
