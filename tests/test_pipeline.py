@@ -387,3 +387,34 @@ def test_build_errors_are_readable(tmp_path, capsys):
     assert info.value.code == 1 and "five.yaml:3: tables[0]: 'rows' is a required property" in err
     r = doit(repo)
     assert r.returncode != 0 and "'rows' is a required property" in r.stdout + r.stderr
+
+
+def test_cli_verbs(tmp_path, capsys):
+    from datagen.cli import main
+
+    repo = make_repo(tmp_path / "r")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as info:
+            main([*argv, "-C", str(repo)])
+            raise SystemExit(0)
+        out = capsys.readouterr()
+        return info.value.code or 0, out.out, out.err
+
+    code, out, _ = run("check")
+    assert code == 1
+    code, out, _ = run("plan")
+    assert code == 0 and "five: public.orders: rebuild, 3 of 3 chunks" in out
+    code, out, _ = run("build", "five", "-j", "2")
+    assert code == 0 and "five: generated" in out and "five: wrote build/five.sql" in out
+    assert run("build")[1] == "five: up to date\n"
+    assert run("check") == (0, "all locks match their specs\n", "")
+    assert run("verify") == (0, "every digest matches its lock\n", "")
+    edit(repo, lambda t, s: t["reviews"].update(rows=10))
+    code, _, err = run("check")
+    assert code == 1 and "table public.reviews: the spec changed" in err
+    code, _, err = run("verify")
+    assert code == 1 and "table public.reviews differs" in err
+    run("build")
+    code, out, _ = run("gc")
+    assert code == 0 and out.startswith("removed 2 files")
