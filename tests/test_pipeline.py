@@ -418,3 +418,24 @@ def test_cli_verbs(tmp_path, capsys):
     run("build")
     code, out, _ = run("gc")
     assert code == 0 and out.startswith("removed 2 files")
+
+
+def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
+    from datagen.pipeline import keys, tasks
+
+    repo = make_repo(tmp_path / "r")
+    built(repo)
+    pinned = keys.byte_shaping_versions()["faker"]
+    newer = {**keys.byte_shaping_versions(), "faker": "99.0.0"}
+    monkeypatch.setattr(keys, "byte_shaping_versions", lambda: newer)
+    monkeypatch.setattr(tasks, "byte_shaping_versions", lambda: newer)
+    monkeypatch.setattr(pipeline, "byte_shaping_versions", lambda: newer)
+    tasks._compiled.cache_clear()
+    try:
+        lines = pipeline.plan(repo)
+        assert sum("rebuild" in line for line in lines) == 5
+        change = f'versions.faker: "{pinned}" -> "99.0.0"'
+        assert all(change in line for line in lines if "rebuild" in line)
+        assert any("written by" in p for p in pipeline.check(repo))
+    finally:
+        tasks._compiled.cache_clear()
