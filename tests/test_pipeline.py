@@ -439,3 +439,28 @@ def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
         assert any("written by" in p for p in pipeline.check(repo))
     finally:
         tasks._compiled.cache_clear()
+
+
+def test_ddl_only_edits_rewrite_the_dump_but_no_chunk(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    built(repo)
+
+    def ddl(t, s):
+        t["orders"]["indexes"] = [{"columns": ["created_at"], "using": "brin"}]
+        t["reviews"]["columns"][1]["references"] = {
+            "table": "products",
+            "column": "id",
+            "on_delete": "cascade",
+            "name": "reviews_product",
+        }
+        t["customers"]["columns"][3]["default"] = "'Springfield'"
+
+    edit(repo, ddl)
+    lines = pipeline.plan(repo)
+    assert all("0 of" in line for line in lines if "rebuild" in line)
+    assert built(repo) == {}
+    dump = (repo / "build" / "five.sql").read_text()
+    assert "CREATE INDEX orders_created_at_idx ON public.orders USING brin (created_at);" in dump
+    assert "ADD CONSTRAINT reviews_product FOREIGN KEY (product_id)" in dump
+    assert "ON DELETE CASCADE" in dump and "DEFAULT 'Springfield'" in dump
+    assert pipeline.verify(repo) == []

@@ -9,8 +9,10 @@ A chunk's document is its table's without ``rows`` (unless a column depends on t
 the chunk's bounds, so raising ``rows`` reuses every complete earlier chunk.
 
 Example:
-    >>> digest(canonical({"b": 1, "a": [1, 2]}))
-    'ba6c8a4b3bae3a6a0ab4d3d83e2f25c4'
+    >>> canonical({"b": 1, "a": [1, 2]})
+    '{"a":[1,2],"b":1}'
+    >>> len(digest("x"))
+    32
 """
 
 from __future__ import annotations
@@ -87,6 +89,42 @@ def _table_fragment(t: Table) -> dict[str, Any]:
     raw["rows"] = t.rows  # --rows / --scale overrides apply
     raw.setdefault("schema", t.schema)
     return raw
+
+
+_DDL_ONLY = ("name", "on_delete", "on_update", "deferrable")
+
+
+def data_fragment(table: dict[str, Any]) -> dict[str, Any]:
+    """A table fragment without what only shapes the DDL: plain indexes, constraint names, foreign
+    key actions, column defaults. Editing those rewrites the dump but regenerates no chunk."""
+    out = dict(table)
+    out["indexes"] = [ix for ix in table.get("indexes", []) if ix.get("unique")]
+    out["foreign_keys"] = [
+        {k: v for k, v in fk.items() if k not in _DDL_ONLY} for fk in table.get("foreign_keys", [])
+    ]
+    columns = []
+    for col in table.get("columns", []):
+        col = {k: v for k, v in col.items() if k != "default"}
+        ref = col.get("references")
+        if isinstance(ref, str):  # "table.column" and its mapping form generate the same data
+            parts = ref.split(".")
+            ref = {
+                "table": parts[-2],
+                "column": parts[-1],
+                **({"schema": parts[0]} if len(parts) == 3 else {}),
+            }
+        if isinstance(ref, dict):
+            col["references"] = {k: v for k, v in ref.items() if k not in _DDL_ONLY}
+        columns.append(col)
+    out["columns"] = columns
+    checks = [c["expression"] if isinstance(c, dict) else c for c in table.get("checks", [])]
+    out["checks"] = checks
+    for key in ("primary_key", "unique"):
+        if isinstance(table.get(key), dict):
+            out[key] = table[key]["columns"]
+    if isinstance(table.get("unique"), list):
+        out["unique"] = [u["columns"] if isinstance(u, dict) else u for u in table["unique"]]
+    return out
 
 
 def key_columns(plan: TablePlan) -> list[str]:
@@ -169,9 +207,9 @@ def compute_keys(ds: Dataset, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         }
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
-        chunk_base = dict(doc, kind="chunk")
+        chunk_base = dict(doc, kind="chunk", table=data_fragment(doc["table"]))
         if not counts_rows:
-            chunk_base["table"] = {k: v for k, v in doc["table"].items() if k != "rows"}
+            del chunk_base["table"]["rows"]
         for i, (start, stop) in enumerate(chunks(t.rows, chunk_rows)):
             cdoc = dict(chunk_base, chunk={"index": i, "start": start, "stop": stop})
             tk.chunks.append(ChunkKey(i, start, stop, cdoc, digest(canonical(cdoc))))
