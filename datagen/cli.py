@@ -48,6 +48,11 @@ def _parse_rows(values: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+def _jobs(help_text: str):
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=1,
+                        show_default=True, help=help_text)  # fmt: skip
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
@@ -90,14 +95,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Override a table's row count (repeatable).",
 )
 @click.option("--scale", type=click.FloatRange(min=0), help="Multiply every table's rows.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes; the output is byte-identical for any number.",
-)
+@_jobs("Worker processes; the output is byte-identical for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
     """Generate one dump from SPEC (a file, or - for stdin).
@@ -165,14 +163,7 @@ _REPO = click.option(
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes; outputs are byte-identical for any number.",
-)
+@_jobs("Worker processes; outputs are byte-identical for any number.")
 def build(names, root, jobs) -> None:
     """Build datasets/NAME.yaml (all by default) into build/, regenerating only what changed.
 
@@ -230,14 +221,7 @@ def check(names, root) -> None:
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes.",
-)
+@_jobs("Worker processes.")
 def verify(names, root, jobs) -> None:
     """Regenerate from scratch in a temporary place and compare every digest with the lock.
 

@@ -146,26 +146,28 @@ def build_chunk(
     text: str,
     file: str,
     cache_dir: str,
-    qualname: str,
-    start: int,
-    stop: int,
+    table: dict[str, Any],
+    chunk: dict[str, Any],
     encoding: str,
-    key: str,
-    document: dict[str, Any],
-    key_columns: list[str],
 ) -> dict[str, Any]:
-    """Generate rows ``start..stop`` of a table, encode them, store them under ``key``."""
+    """Generate one chunk of a table's rows, encode them, store them under the chunk's key.
+
+    ``table`` holds the table's ``qualname`` and ``key_columns``; ``chunk`` its ``key``, ``start``,
+    ``stop`` and key ``document``.
+    """
     cache = Cache(cache_dir)
-    if cache.valid(key, encoding):
+    if cache.valid(chunk["key"], encoding):
         return {"reused": True}
     dsplan, writers = _plan(text, file)
-    tplan = dsplan.plan(dsplan.ds.table(qualname))
+    tplan = dsplan.plan(dsplan.ds.table(table["qualname"]))
+    start, stop = chunk["start"], chunk["stop"]
     cols = generate_chunk(tplan, start, stop)
     data = writers[encoding].encode_values(tplan, cols, start, stop)
     names = [c.name for c in tplan.table.columns]
-    keys = [copy_text(cols[names.index(c)]) for c in key_columns]
+    keys = [copy_text(cols[names.index(c)]) for c in table["key_columns"]]
     key_digest = xxhash.xxh3_128_hexdigest(textops.join_rows(keys, b"\t", b"\n")) if keys else None
-    cache.put(key, encoding, [data], document, rows=stop - start, key_digest=key_digest)
+    cache.put(chunk["key"], encoding, [data], chunk["document"], rows=stop - start,
+              key_digest=key_digest)  # fmt: skip
     return {"reused": False}
 
 
@@ -174,8 +176,7 @@ def _rebuild_chunk(
 ) -> None:
     """Generate a chunk again whose object was lost or damaged after its task ran."""
     cache.remove(ck["key"], encoding)
-    build_chunk(text, file, str(cache.root), tk["qualname"], ck["start"], ck["stop"], encoding,
-                ck["key"], ck["document"], tk["key_columns"])  # fmt: skip
+    build_chunk(text, file, str(cache.root), tk, ck, encoding)
 
 
 def _combine(digests: list[str]) -> str:
@@ -361,8 +362,9 @@ def dataset_tasks(project: Project, c: Compiled) -> Iterator[dict[str, Any]]:
     for q, tk in c.keys.items():
         tkd = _tk_dict(tk)
         tables.append(tkd)
+        table = {"qualname": q, "key_columns": tk.key_columns}  # all a chunk task needs
         deps = []
-        for ck in tk.chunks:
+        for ck, chunk in zip(tk.chunks, tkd["chunks"], strict=True):
             for enc in encodings:
                 target = cache.path(ck.key, enc)
                 deps.append(str(target))
@@ -370,23 +372,7 @@ def dataset_tasks(project: Project, c: Compiled) -> Iterator[dict[str, Any]]:
                     "basename": base,
                     "name": f"{q}/{enc}-{ck.index}",
                     "doc": f"rows {ck.start}..{ck.stop - 1} of {q} ({enc})",
-                    "actions": [
-                        (
-                            build_chunk,
-                            [
-                                c.text,
-                                file,
-                                cache_dir,
-                                q,
-                                ck.start,
-                                ck.stop,
-                                enc,
-                                ck.key,
-                                ck.doc,
-                                tk.key_columns,
-                            ],
-                        )
-                    ],
+                    "actions": [(build_chunk, [c.text, file, cache_dir, table, chunk, enc])],
                     "targets": [str(target)],
                     "uptodate": [(object_ok, [cache_dir, ck.key, enc])],
                     "clean": True,
