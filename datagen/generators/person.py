@@ -14,7 +14,7 @@ import numpy as np
 from .. import rand, textops
 from .base import TEXT_TYPES, register
 from .text import UniqueText, length_limit
-from .words import faker_pool, first_names, last_names, phone_formats
+from .words import cities, first_names, last_names, phone_formats
 
 if TYPE_CHECKING:
     from ..engine import Block
@@ -159,6 +159,6 @@ class City(_Text):
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
-        pool = faker_pool(self.ctx.dataset.locale, "city")
+        pool = cities(self.ctx.dataset.locale)
         key = self.ctx.table_key("place", self.ctx.group)
         return self.finish(pool.words[pool.pick(key, block.idx, 0)])

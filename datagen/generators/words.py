@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -86,6 +87,53 @@ def lorem_words(locale: str) -> Pool:
 def phone_formats(locale: str) -> list[str]:
     formats = [f for f in _provider("phone_number", locale).formats if "{{" not in f]
     return formats or [f for f in _provider("phone_number", DEFAULT_LOCALE).formats]
+
+
+_TOKEN = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _token_values(locale: str, token: str) -> list[str] | None:
+    """The word list behind a Faker format token (``{{city_suffix}}`` -> ``city_suffixes``)."""
+    for domain in ("address", "person"):
+        provider = _provider(domain, locale)
+        for attr in (token + "s", token + "es", token[:-1] + "ies" if token.endswith("y") else ""):
+            data = getattr(provider, attr, None) if attr else None
+            if isinstance(data, (list, tuple, dict)) and data and isinstance(next(iter(data)), str):
+                return list(dict.fromkeys(data))
+    return None
+
+
+def expand_formats(locale: str, formats: list[str], size: int, purpose: str) -> list[str] | None:
+    """``size`` values of Faker format strings filled from Faker's word lists (no Faker calls);
+    None when a format names something that is not a word list."""
+    tokens = {t for f in formats for t in _TOKEN.findall(f)}
+    values = {t: _token_values(locale, t) for t in tokens}
+    if not formats or any(v is None for v in values.values()):
+        return None
+    key = rand.stream_key(POOL_SEED, locale, purpose)
+    idx = np.arange(size)
+    which = rand.integers(key, idx, len(formats)).tolist()
+    split = [_TOKEN.split(f) for f in formats]  # literal, token, literal, token, ...
+    draws = [rand.bits(key, idx, j + 1).tolist() for j in range(max(map(len, split)))]
+    out = []
+    for i, f in enumerate(which):
+        out.append("".join(
+            values[part][draws[j][i] % len(values[part])] if j % 2 else part
+            for j, part in enumerate(split[f])
+        ))  # fmt: skip
+    return list(dict.fromkeys(out))
+
+
+@functools.cache
+def cities(locale: str) -> Pool:
+    """City names: the locale's list where Faker has one, else its formats filled from its lists."""
+    provider = _provider("address", locale)
+    listed = getattr(provider, "cities", None)
+    if listed:
+        return make_pool(list(dict.fromkeys(listed)))
+    formats = list(getattr(provider, "city_formats", ()))
+    made = expand_formats(locale, formats, 2048, "city")
+    return make_pool(made) if made else faker_pool(locale, "city")
 
 
 @functools.cache
