@@ -464,3 +464,21 @@ def test_ddl_only_edits_rewrite_the_dump_but_no_chunk(tmp_path):
     assert "ADD CONSTRAINT reviews_product FOREIGN KEY (product_id)" in dump
     assert "ON DELETE CASCADE" in dump and "DEFAULT 'Springfield'" in dump
     assert pipeline.verify(repo) == []
+
+
+def test_repository_level_problems(tmp_path):
+    from datagen.errors import PlanError
+
+    repo = make_repo(tmp_path / "r")
+    shutil.copyfile(FIXTURE, repo / "datasets" / "five_copy.yaml")
+    with pytest.raises(PlanError, match="both name their dataset 'five'"):
+        pipeline.build(repo, out=io.StringIO())
+    r = doit(repo)  # plain doit builds the first and fails the second with the same reason
+    assert r.returncode != 0 and "dataset name 'five' is also used by" in r.stdout + r.stderr
+    (repo / "datasets" / "five_copy.yaml").unlink()
+    text = FIXTURE.read_text().replace("version: 1", "version: 1\noutputs: [copy, tar]")
+    (repo / "datasets" / "five.yaml").write_text(text)
+    with pytest.raises(PlanError, match="outputs tar are not supported"):
+        pipeline.build(repo, out=io.StringIO())
+    with pytest.raises(PlanError, match="no specs in"):
+        pipeline.build(tmp_path, out=io.StringIO())

@@ -56,6 +56,14 @@ def select(project: Project, names: list[str] | None) -> list[Compiled]:
             problems += e.problems
     if problems:
         raise SpecError(problems)
+    names_seen: dict[str, Path] = {}
+    for c in out:
+        other = names_seen.setdefault(c.dataset.name, c.path)
+        if other != c.path:
+            raise PlanError(
+                f"{c.path} and {other} both name their dataset {c.dataset.name!r}: their dumps "
+                "would overwrite each other (rename one)"
+            )
     return out
 
 
