@@ -482,3 +482,12 @@ def test_repository_level_problems(tmp_path):
         pipeline.build(repo, out=io.StringIO())
     with pytest.raises(PlanError, match="no specs in"):
         pipeline.build(tmp_path, out=io.StringIO())
+
+
+def test_progress_on_a_terminal(tmp_path, monkeypatch, capsys):
+    repo = make_repo(tmp_path / "r")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    pipeline.build(repo, out=io.StringIO())
+    err = capsys.readouterr().err
+    assert "five:public.orders/copy-2" in err and "/" in err.split("]")[0]
+    assert err.endswith("\r\x1b[K")  # the line is cleared at the end

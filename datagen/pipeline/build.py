@@ -116,17 +116,26 @@ class BuildReport:
 
 
 class _Reporter(ConsoleReporter):
-    """Collects what ran; prints failures as doit does, and nothing else."""
+    """Collects what ran; prints failures as doit does and, on a terminal, one progress line."""
 
     report: BuildReport | None = None
 
     def __init__(self, outstream, options):
         super().__init__(outstream, options)
         _Reporter.report = BuildReport()
+        self.total = 0
+        self.progress = sys.stderr.isatty()
+
+    def initialize(self, tasks, selected_tasks):
+        self.total = sum(1 for t in tasks.values() if t.actions)
 
     def execute_task(self, task):
         if task.actions and self.report is not None:
             self.report.executed.append(task.name)
+        if self.progress and task.actions:
+            done = len(self.report.executed) + len(self.report.skipped) if self.report else 0
+            sys.stderr.write(f"\r\x1b[K[{done}/{self.total}] {task.name}")
+            sys.stderr.flush()
 
     def skip_uptodate(self, task):
         if self.report is not None:
@@ -138,6 +147,8 @@ class _Reporter(ConsoleReporter):
         super().add_failure(task, fail)
 
     def complete_run(self):
+        if self.progress:
+            sys.stderr.write("\r\x1b[K")
         if self.failures or self.runtime_errors:
             super().complete_run()
 
