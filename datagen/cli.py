@@ -199,6 +199,15 @@ def plan(names, root) -> None:
         click.echo(line)
 
 
+def _verdict(problems: list[str], ok: str) -> None:
+    """Print each problem and exit 1, or print ``ok``."""
+    for p in problems:
+        click.echo(f"Error: {p}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(ok)
+
+
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
@@ -210,12 +219,7 @@ def check(names, root) -> None:
     """
     from .pipeline import build as pipeline
 
-    problems = pipeline.check(root, list(names) or None)
-    for p in problems:
-        click.echo(f"Error: {p}", err=True)
-    if problems:
-        sys.exit(1)
-    click.echo("all locks match their specs")
+    _verdict(pipeline.check(root, list(names) or None), "all locks match their specs")
 
 
 @cli.command()
@@ -230,12 +234,7 @@ def verify(names, root, jobs) -> None:
     """
     from .pipeline import build as pipeline
 
-    problems = pipeline.verify(root, list(names) or None, jobs)
-    for p in problems:
-        click.echo(f"Error: {p}", err=True)
-    if problems:
-        sys.exit(1)
-    click.echo("every digest matches its lock")
+    _verdict(pipeline.verify(root, list(names) or None, jobs), "every digest matches its lock")
 
 
 @cli.command()
