@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from .engine import DatasetPlan, TablePlan, chunks, unenforced_checks
 from .errors import DatagenError, Problem, SpecError, WriterError
+from .fileio import atomic_write
 from .spec.load import load, load_text
 from .spec.model import Dataset
 from .spec.validate import compile_document
@@ -103,6 +104,17 @@ def generate(
     With ``jobs > 1`` chunks are encoded in worker processes; the bytes are the same for any
     number of jobs because every chunk is a pure function of its rows.
     """
+    total = 0
+    for piece in dump_pieces(ds, fmt, jobs=jobs, progress=progress):
+        out.write(piece)
+        total += len(piece)
+    return total
+
+
+def dump_pieces(
+    ds: Dataset, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
+) -> Iterator[bytes]:
+    """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
     if fmt not in FORMATS:
         raise WriterError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     plan = DatasetPlan(ds)
@@ -128,15 +140,11 @@ def generate(
                 progress(t.name, done, t.rows)
             yield data
 
-    total = 0
     try:
-        for piece in writer.chunks(encode_table):
-            out.write(piece)
-            total += len(piece)
+        yield from writer.chunks(encode_table)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return total
 
 
 def _ordered(pool: ProcessPoolExecutor, qualname: str, rows: int, window: int):
@@ -169,15 +177,8 @@ def generate_to_path(
         )
     if not target.parent.exists():
         raise WriterError(f"directory {target.parent} does not exist; create it first")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            n = generate(ds, fh, fmt, jobs=jobs, progress=progress)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return n
+    with closing(dump_pieces(ds, fmt, jobs=jobs, progress=progress)) as pieces:
+        return atomic_write(target, pieces)[0]
 
 
 __all__ = [

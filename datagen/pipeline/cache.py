@@ -15,10 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import glob
-import json
-import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,68 +23,9 @@ from typing import Any
 import xxhash
 
 from ..errors import CacheError
+from ..fileio import READ_SIZE, atomic_write, file_digest, read_json, write_json
 
-READ_SIZE = 1 << 20
 TMP_GRACE = 3600  # seconds a temporary file is left alone by gc
-
-
-def atomic_write(path: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
-    """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, xxh3-128)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    h = xxhash.xxh3_128()
-    size = 0
-    try:
-        with open(tmp, "wb") as fh:
-            for piece in pieces:
-                fh.write(piece)
-                h.update(piece)
-                size += len(piece)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _remove_orphans(path)
-    return size, h.hexdigest()
-
-
-def _remove_orphans(path: Path) -> None:
-    """Delete temporary files left for ``path`` by writers that were killed (their pid is gone)."""
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = stale.name[len(path.name) + 2 :].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (a zombie nobody reaped does not count)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
-
-
-def write_json(path: Path, doc: Any) -> None:
-    """Stable JSON (sorted keys, 2-space indent, final newline), written atomically."""
-    text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(path, [text.encode("utf-8")])
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    h = xxhash.xxh3_128()
-    size = 0
-    with open(path, "rb") as fh:
-        while block := fh.read(READ_SIZE):
-            h.update(block)
-            size += len(block)
-    return size, h.hexdigest()
 
 
 class Cache:
@@ -105,10 +42,7 @@ class Cache:
         return self.objects / key[:2] / f"{key}.{kind}.meta.json"
 
     def meta(self, key: str, kind: str) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.meta_path(key, kind).read_text("utf-8"))
-        except (FileNotFoundError, ValueError):
-            return None
+        return read_json(self.meta_path(key, kind))
 
     def put(
         self, key: str, kind: str, pieces: Iterable[bytes], document: dict[str, Any], **extra: Any

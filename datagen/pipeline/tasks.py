@@ -17,7 +17,6 @@ they run the same under the fork, spawn and forkserver start methods.
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,13 +29,14 @@ from doit.exceptions import TaskFailed
 from .. import textops
 from ..engine import CHUNK_ROWS, DatasetPlan, generate_chunk
 from ..errors import CacheError, PlanError, SpecError
+from ..fileio import atomic_write, file_digest, read_json, stable_json, write_json
 from ..spec.load import load_text
 from ..spec.model import Dataset
 from ..spec.validate import compile_document
 from ..versions import byte_shaping_versions
 from ..writers import FORMATS
 from ..writers.plain import PlainWriter, copy_text
-from .cache import Cache, atomic_write, file_digest, write_json
+from .cache import Cache
 from .keys import TableKey, compute_keys
 
 __all__ = ["DOIT_CONFIG", "task_datagen"]
@@ -250,9 +250,10 @@ def assemble(
     )
 
 
-def lock_document(
-    c: Compiled, project: Project, cache: Cache, outputs: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
+def lock_text(project: Project, spec: Path) -> str:
+    """The lock file a build of ``spec`` writes, from the cache's manifests and output metas."""
+    c = compile_spec(spec)
+    cache = Cache(project.cache_dir)
     tables = {}
     for q, tk in c.keys.items():
         meta = cache.meta(tk.key, "table")
@@ -265,19 +266,6 @@ def lock_document(
             "digest": enc.get("digest"),
             "key_digest": m.get("key_digest"),
         }
-    return {
-        "dataset": c.dataset.name,
-        "spec": c.path.name,
-        "chunk_rows": CHUNK_ROWS,
-        "versions": byte_shaping_versions(),
-        "tables": tables,
-        "outputs": outputs,
-    }
-
-
-def lock_text(project: Project, spec: Path) -> str:
-    """The lock file a build of ``spec`` writes, from the cache's manifests and output metas."""
-    c = compile_spec(spec)
     outputs = {}
     for fmt in c.formats:
         meta = _read_json(project.output_meta(c.stem, fmt))
@@ -286,8 +274,16 @@ def lock_text(project: Project, spec: Path) -> str:
             "bytes": meta.get("bytes"),
             "digest": meta.get("digest"),
         }
-    doc = lock_document(c, project, Cache(project.cache_dir), outputs)
-    return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return stable_json(
+        {
+            "dataset": c.dataset.name,
+            "spec": c.path.name,
+            "chunk_rows": CHUNK_ROWS,
+            "versions": byte_shaping_versions(),
+            "tables": tables,
+            "outputs": outputs,
+        }
+    )
 
 
 def write_lock(root: str, spec: str) -> None:
@@ -296,10 +292,7 @@ def write_lock(root: str, spec: str) -> None:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
+    return read_json(path) or {}
 
 
 # ---- up-to-date checks ------------------------------------------------------------------------
