@@ -67,10 +67,6 @@ def copy_rows(cols: list[Col]) -> bytes:
     return textops.join_rows([copy_text(c) for c in cols], b"\t", b"\n")
 
 
-def _sql_quote(raw: bytes) -> bytes:
-    return b"'" + raw.replace(b"'", b"''") + b"'"
-
-
 def insert_values(col: Col, quoted: bool) -> np.ndarray:
     """A column as SQL literals: quoted (quotes doubled) where the type needs it; NULL."""
     text = col.text

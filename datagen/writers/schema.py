@@ -28,7 +28,6 @@ class Entry:
     sql: str  # create statement(s), ending in a newline
     section: str
     table: Table | None = None  # the table a TABLE DATA / SEQUENCE SET entry belongs to
-    drop: str = ""
 
 
 @dataclass
@@ -83,7 +82,6 @@ class Schema:
                     None,
                     f"CREATE SCHEMA {quote_ident(schema)};\n",
                     PRE,
-                    drop=f"DROP SCHEMA {quote_ident(schema)};\n",
                 )
             )
         for name, labels in ds.enums.items():
@@ -96,7 +94,6 @@ class Schema:
                     "public",
                     f"CREATE TYPE {q} AS ENUM (\n{body}\n);\n",
                     PRE,
-                    drop=f"DROP TYPE {q};\n",
                 )
             )
         keys, indexes, fks = [], [], []
@@ -132,7 +129,6 @@ class Schema:
                 t.schema,
                 f"CREATE TABLE {q} (\n" + ",\n".join(lines) + "\n);\n",
                 PRE,
-                drop=f"DROP TABLE {q};\n",
             )
         )
         for c in t.columns:
@@ -151,7 +147,6 @@ class Schema:
                     f"CREATE SEQUENCE {qs}\n{as_type}    START WITH 1\n    INCREMENT BY 1\n"
                     "    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n",
                     PRE,
-                    drop=f"DROP SEQUENCE {qs};\n",
                 )
             )
             self.pre.append(
@@ -171,7 +166,6 @@ class Schema:
                     f"ALTER TABLE ONLY {q} ALTER COLUMN {quote_ident(c.name)} "
                     f"SET DEFAULT nextval({quote_literal(qs)}::regclass);\n",
                     PRE,
-                    drop=f"ALTER TABLE {q} ALTER COLUMN {quote_ident(c.name)} DROP DEFAULT;\n",
                 )
             )
             info.sequences.append((qs, c.name))
@@ -192,14 +186,12 @@ class Schema:
                     f"ALTER TABLE ONLY {q}\n    ADD CONSTRAINT {quote_ident(name)} "
                     f"{kind} ({_cols(key.columns)});\n",
                     POST,
-                    drop=f"ALTER TABLE ONLY {q} DROP CONSTRAINT {quote_ident(name)};\n",
                 )
             )
         for ix in t.indexes:
             # a unique *index* is named _idx; only unique *constraints* get _key
             name = ix.name or unique_name(t.name, "_".join(ix.columns), "idx", taken)
             unique = "UNIQUE " if ix.unique else ""
-            qi = qualified(t.schema, name)
             indexes.append(
                 Entry(
                     "INDEX",
@@ -208,7 +200,6 @@ class Schema:
                     f"CREATE {unique}INDEX {quote_ident(name)} ON {q} "
                     f"USING {ix.using or 'btree'} ({_cols(ix.columns)});\n",
                     POST,
-                    drop=f"DROP INDEX {qi};\n",
                 )
             )
         fk_names: set[str] = set()
@@ -234,7 +225,6 @@ class Schema:
                     t.schema,
                     sql + ";\n",
                     POST,
-                    drop=f"ALTER TABLE ONLY {q} DROP CONSTRAINT {quote_ident(name)};\n",
                 )
             )
 
