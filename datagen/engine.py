@@ -258,11 +258,11 @@ class CompositeSource(Source):
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_CMP = re.compile(rf"^\(?\s*({_IDENT})\s*(>=|<=|>|<)\s*({_NUMBER})\s*\)?$")
+_CMP = re.compile(rf"^\(?\s*({_IDENT})\s*(>=|<=|>|<)\s*({_NUMBER})\s*\)?\Z")
 _BETWEEN = re.compile(
-    rf"^\(?\s*({_IDENT})\s+between\s+({_NUMBER})\s+and\s+({_NUMBER})\s*\)?$", re.I
+    rf"^\(?\s*({_IDENT})\s+between\s+({_NUMBER})\s+and\s+({_NUMBER})\s*\)?\Z", re.I
 )
-_IN = re.compile(rf"^\(?\s*({_IDENT})\s+in\s*\((.*)\)\s*\)?$", re.I | re.S)
+_IN = re.compile(rf"^\(?\s*({_IDENT})\s+in\s*\((.*)\)\s*\)?\Z", re.I | re.S)
 
 
 def _ident(text: str) -> str:

@@ -38,12 +38,12 @@ KEYWORDS = frozenset(
     """.split()
 )
 
-_PLAIN = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def quote_ident(name: str) -> str:
     """Quote an identifier unless it is a plain lower-case non-keyword name."""
-    if _PLAIN.match(name) and name not in KEYWORDS:
+    if _PLAIN.fullmatch(name) and name not in KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 
@@ -51,6 +51,19 @@ def quote_ident(name: str) -> str:
 def qualified(schema: str, name: str) -> str:
     """``schema.name``, each part quoted as needed."""
     return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def comment_line(text: str) -> str:
+    r"""``text`` made safe for a one-line ``--`` comment, as pg_dump's ``sanitize_line`` does.
+
+    A line break in a name would end the comment and let the rest of the name run as SQL, so
+    CR and LF become spaces (and U+2028/U+2029, which some tools also break on).
+
+    Example:
+        >>> comment_line("t\nDROP TABLE x; --")
+        't DROP TABLE x; --'
+    """
+    return re.sub("[\r\n\u2028\u2029]", " ", text)
 
 
 def quote_literal(text: str) -> str:

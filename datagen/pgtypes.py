@@ -84,7 +84,7 @@ ALIASES = {
 
 ALL_SPELLINGS = sorted(set(PG_TYPES) | set(ALIASES))
 
-_TYPE_RE = re.compile(r"^(?P<name>[a-z][a-z0-9 ]*?)\s*(?:\(\s*(?P<args>[0-9 ,]*)\))?$")
+_TYPE_RE = re.compile(r"^(?P<name>[a-z][a-z0-9 ]*?)\s*(?:\(\s*(?P<args>[0-9 ,]*)\))?\Z")
 
 
 class TypeParseError(ValueError):

@@ -67,7 +67,7 @@ SEMANTIC_RULES: list[tuple[tuple[str, ...], str]] = [
 # ``name`` alone means a person's full name in tables of people.
 PEOPLE_TABLES = re.compile(
     r"(user|customer|client|employee|person|people|member|patient|author|contact|student|staff|"
-    r"account|doctor|physician|driver|owner|buyer|seller|subscriber|player)s?$"
+    r"account|doctor|physician|driver|owner|buyer|seller|subscriber|player)s?\Z"
 )
 
 TYPE_DEFAULTS = {

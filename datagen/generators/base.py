@@ -128,7 +128,7 @@ class Generator:
 # ---------------------------------------------------------------------------------------------
 # Literal checks shared by generators taking user values (constant, enum, weighted_enum, range).
 
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
 
 
 def literal_problem(value: Any, t: PgType) -> str | None:

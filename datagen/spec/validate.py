@@ -51,11 +51,47 @@ def _schema_at(path: list[Any]) -> dict[str, Any]:
     return node
 
 
+@functools.cache
+def _control_re() -> re.Pattern[str]:
+    """The schema's control-character class: C0, DEL, C1, U+2028 and U+2029."""
+    return re.compile(schema()["$defs"]["controlCharacter"]["pattern"])
+
+
+_NAME_WHAT = {
+    "name": "name",
+    "schema": "schema name",
+    "table": "table name",
+    "column": "column name",
+    "type": "type",
+    "generator": "generator name",
+    "references": "reference",
+    "locale": "locale",
+}
+
+
+def _explain_one_of(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a value matching no alternative, the error of the alternative it was meant to be.
+
+    The alternative of the value's own shape (a mapping for a mapping) explains best: prefer
+    errors other than a plain type mismatch, a control character first, then jsonschema's own
+    ranking.
+    """
+    while err.validator == "oneOf" and err.context:
+        shaped = [e for e in err.context if e.validator != "type"] or err.context
+        control = [e for e in shaped if e.validator == "not"]  # a control character says most
+        best = jsonschema.exceptions.best_match(control or shaped)
+        if best is None:  # pragma: no cover - best_match returns None only for no errors
+            break
+        err = best
+    return err
+
+
 def _structure_problems(doc: SpecDocument) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
     for err in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
-        parts = list(err.path)
+        err = _explain_one_of(err)
+        parts = list(err.absolute_path)
         path = json_path(parts)
         hint = None
         message = err.message
@@ -74,20 +110,27 @@ def _structure_problems(doc: SpecDocument) -> list[Problem]:
             hint = "YAML reads yes/no/on/off/true/false as booleans: quote the word"
         elif err.validator == "required":
             hint = "add it"
-        elif err.validator == "oneOf":
-            best = jsonschema.exceptions.best_match(err.context) if err.context else None
-            if best is not None:
-                message = best.message
-                path = json_path(parts + list(best.relative_path))
         elif err.validator == "enum":
             hint = suggest(err.instance, map(str, err.validator_value))
             message = f"{err.instance!r} is not one of {', '.join(map(repr, err.validator_value))}"
+        elif err.validator == "not" and isinstance(err.instance, str):
+            char = next(ch for ch in err.instance if _control_re().search(ch))
+            what = _NAME_WHAT.get(str(parts[-1]) if parts else "", "name")
+            if parts == ["enums"]:  # propertyNames: the offending key is the instance
+                what = "enum type name"
+                path = json_path([*parts, err.instance])
+            message = f"{what} {err.instance!r} contains the control character U+{ord(char):04X}"
+            hint = "remove line breaks, tabs and other control characters: a name stays on one line"
+        elif err.validator == "pattern" and parts[-1:] == ["references"]:
+            hint = "write table.column or schema.table.column"
         elif err.validator == "pattern" and parts == ["name"]:
             hint = "use lower-case letters, digits, '_' and '-'"
         elif err.validator == "const" and parts == ["version"]:
             hint = "this datagen reads spec version 1"
         problems.append(doc.problem(path, message, hint))
-    return problems
+    # a name with a control character is that one problem, not also a pattern mismatch
+    control = {p.path for p in problems if "control character" in p.message}
+    return [p for p in problems if p.path not in control or "control character" in p.message]
 
 
 def _ident_problems(doc: SpecDocument, path: str, name: Any, what: str) -> list[Problem]:
@@ -102,8 +145,6 @@ def _ident_problems(doc: SpecDocument, path: str, name: Any, what: str) -> list[
                 "shorten it",
             )
         )
-    if "\x00" in name:
-        out.append(doc.problem(path, f"{what} name contains a NUL character", "remove it"))
     return out
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import __version__, textops
 from ..engine import Col, DatasetPlan, TablePlan, generate_chunk
-from ..idents import qualified
+from ..idents import comment_line, qualified
 from ..versions import byte_shaping_versions
 from .schema import Entry, Schema
 
@@ -81,7 +81,10 @@ def insert_values(col: Col, quoted: bool) -> np.ndarray:
 
 
 def _comment(e: Entry) -> str:
-    return f"--\n-- Name: {e.name}; Type: {e.desc}; Schema: {e.schema or '-'}; Owner: -\n--\n\n"
+    # names are validated free of control characters; sanitising here as well means no future
+    # path into this comment can end it early and run the rest of a name as SQL
+    name, schema = comment_line(e.name), comment_line(e.schema or "-")
+    return f"--\n-- Name: {name}; Type: {e.desc}; Schema: {schema}; Owner: -\n--\n\n"
 
 
 def entry_sql(e: Entry) -> bytes:
