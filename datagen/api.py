@@ -11,31 +11,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .engine import DatasetPlan, TablePlan, chunks, unenforced_checks
 from .errors import DatagenError, Problem, SpecError, WriterError
 from .fileio import atomic_write
+from .plan import Compiled, DatasetPlan, TablePlan, chunks, compile_dataset, compile_document
 from .spec.load import load, load_text
 from .spec.model import Dataset
-from .spec.validate import compile_document
 from .writers import FORMATS
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
 
-def load_spec(
+def compile_spec(
     source: str | Path,
     *,
     seed: int | None = None,
     rows: dict[str, int] | None = None,
     scale: float | None = None,
-) -> Dataset:
-    """Load and validate a spec file (``-`` for stdin); raises SpecError listing every problem."""
+) -> Compiled:
+    """Load, validate and plan a spec file (``-`` for stdin); SpecError lists every problem."""
     return compile_document(load(source), seed=seed, rows=rows, scale=scale)
+
+
+def load_spec(source: str | Path, **kw) -> Dataset:
+    """Like :func:`compile_spec`, returning the validated dataset model."""
+    return compile_spec(source, **kw).dataset
+
+
+def compile_spec_text(text: str, file: str = "<spec>", **kw) -> Compiled:
+    """Like :func:`compile_spec`, from text."""
+    return compile_document(load_text(text, file), **kw)
 
 
 def load_spec_text(text: str, file: str = "<spec>", **kw) -> Dataset:
     """Like :func:`load_spec`, from text."""
-    return compile_document(load_text(text, file), **kw)
+    return compile_spec_text(text, file, **kw).dataset
+
+
+def compiled(spec: Compiled | Dataset) -> Compiled:
+    """``spec`` as a compiled plan (a dataset model is compiled here)."""
+    return spec if isinstance(spec, Compiled) else compile_dataset(spec)
 
 
 @dataclass
@@ -45,7 +59,7 @@ class Report:
     file: str
     dataset: Dataset | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,17 +74,11 @@ def validate(sources: list[str | Path]) -> list[Report]:
         try:
             doc = load(src)
             report.file = doc.file
-            report.dataset = compile_document(doc)
+            c = compile_document(doc)
         except SpecError as e:
             report.problems = e.problems
         else:
-            for path, expr in unenforced_checks(report.dataset):
-                line = doc.line(path)
-                where = f"{doc.file}:{line}" if line else doc.file
-                report.warnings.append(
-                    f"{where}: {path}: CHECK ({expr}) is not enforced by the generators "
-                    "(it is kept in the DDL; rows violating it would fail to load)"
-                )
+            report.dataset, report.warnings = c.dataset, list(c.warnings)
         reports.append(report)
     return reports
 
@@ -88,11 +96,11 @@ def _init_worker(ds: Dataset, fmt: str) -> None:
 def _encode_in_worker(qualname: str, start: int, stop: int) -> bytes:
     plan: DatasetPlan = _WORKER["plan"]  # type: ignore[assignment]
     writer = _WORKER["writer"]
-    return writer.encode(plan.plan(plan.ds.table(qualname)), start, stop)  # type: ignore[attr-defined]
+    return writer.encode(plan.table_plan(qualname), start, stop)  # type: ignore[attr-defined]
 
 
 def generate(
-    ds: Dataset,
+    ds: Compiled | Dataset,
     out: BinaryIO,
     fmt: str = "copy",
     *,
@@ -112,12 +120,17 @@ def generate(
 
 
 def dump_pieces(
-    ds: Dataset, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
+    spec: Compiled | Dataset,
+    fmt: str = "copy",
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Iterator[bytes]:
     """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
     if fmt not in FORMATS:
         raise WriterError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
-    plan = DatasetPlan(ds)
+    c = compiled(spec)
+    ds, plan = c.dataset, c.plan
     writer = FORMATS[fmt][1](plan)
     pool = None
     if jobs > 1 and sum(t.rows for t in ds.tables) > 0:
@@ -160,12 +173,19 @@ def _ordered(pool: ProcessPoolExecutor, qualname: str, rows: int, window: int):
         yield n, fut.result()
 
 
-def default_output(ds: Dataset, fmt: str) -> str:
+def default_output(spec: Compiled | Dataset, fmt: str) -> str:
+    """The file name a format writes by default: ``NAME.sql``, ``NAME.inserts.sql``..."""
+    ds = spec.dataset if isinstance(spec, Compiled) else spec
     return FORMATS[fmt][0].format(name=ds.name)
 
 
 def generate_to_path(
-    ds: Dataset, path: str, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
+    ds: Compiled | Dataset,
+    path: str,
+    fmt: str = "copy",
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> int:
     """Generate into ``path`` atomically: a temporary file, renamed at the end, removed on error."""
     if path == "-":
@@ -184,6 +204,8 @@ def generate_to_path(
 __all__ = [
     "DatagenError",
     "Report",
+    "compile_spec",
+    "compile_spec_text",
     "generate",
     "generate_to_path",
     "load_spec",

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datagen import textops
-from datagen.engine import Col
+from datagen.columns import Col
 from datagen.writers.plain import copy_rows, insert_values
 
 texts = st.text(

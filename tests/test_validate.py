@@ -114,5 +114,5 @@ def test_unenforced_checks_are_warnings(tmp_path):
     (report,) = datagen.validate([spec])
     assert report.ok
     assert len(report.warnings) == 1
-    assert "CHECK (a + b > 0) is not enforced" in report.warnings[0]
-    assert report.warnings[0].startswith(f"{spec}:10: tables[0].checks[0]")
+    assert "CHECK (a + b > 0) is not enforced" in str(report.warnings[0])
+    assert str(report.warnings[0]).startswith(f"{spec}:10: tables[0].checks[0]")

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import jsonschema
 
 from . import arrays, choice, network, numeric, person, temporal, text  # noqa: F401  (registration)
-from .base import REGISTRY, ColumnContext, Generator, get_or_raise
+from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 
-__all__ = ["REGISTRY", "ColumnContext", "Generator", "make", "resolve", "semantic_match"]
+__all__ = [
+    "REGISTRY",
+    "ColumnContext",
+    "Generator",
+    "UnknownGenerator",
+    "make",
+    "resolve",
+    "semantic_match",
+]
 
 # (name tokens at the end of the column name, generator). First match wins; the words before the
 # match name the column's group (``billing_city`` -> group "billing").
@@ -154,9 +163,7 @@ def make(ctx: ColumnContext, name: str, params: dict[str, Any]) -> Generator:
                 f"it makes {', '.join(sorted(cls.types))}",
             )
         )
-    gen = cls(ctx, dict(params) if not problems else {})
-    gen.problems[:0] = problems
-    return gen
+    return cls(ctx, dict(params) if not problems else {}, problems)
 
 
 def resolve(ctx: ColumnContext) -> Generator:
@@ -167,7 +174,7 @@ def resolve(ctx: ColumnContext) -> Generator:
         length = params.pop("length", [0, 4])
         length = list(length) if isinstance(length, (list, tuple)) and len(length) == 2 else [0, 4]
         element = _element(ctx, params)
-        return arrays.ArrayOf(ctx, {}, element, length)
+        return arrays.ArrayOf(ctx, {"length": length}, element)
     return _element(ctx, params)
 
 
@@ -177,8 +184,7 @@ def _element(ctx: ColumnContext, params: dict[str, Any]) -> Generator:
         return make(ctx, col.generator, params)
     found = semantic_match(col.name, t.base, ctx.table.name)
     if found:
-        ctx.group = found[1]
-        return make(ctx, found[0], params)
+        return make(replace(ctx, group=found[1]), found[0], params)
     name = TYPE_DEFAULTS[t.base]
     if ctx.unique and name == "range" and not params:
         hi = numeric.type_bounds(t)[1]

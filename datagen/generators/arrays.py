@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from .. import rand
-from .base import Generator
+from .base import ColumnContext, Generator
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 MAX_LENGTH = 64
 _SPECIAL = frozenset('{}",\\ \t\n\r\v\f')
@@ -26,19 +26,24 @@ def array_element(text: str) -> str:
 class ArrayOf(Generator):
     """Wraps an element generator; ``params.length: [min, max]`` (default [0, 4])."""
 
-    def __init__(self, ctx, params, element: Generator, length: list[int]) -> None:
+    name: ClassVar[str] = "array"
+
+    def __init__(self, ctx: ColumnContext, params: dict[str, Any], element: Generator) -> None:
         self.element = element
-        self.length = length
         super().__init__(ctx, params)
 
     def setup(self) -> None:
-        lo, hi = self.length
+        lo, hi = self.p["length"]
         if not 0 <= lo <= hi <= MAX_LENGTH:
             self.problem(
-                f"length {self.length} must be [min, max] with 0 <= min <= max <= {MAX_LENGTH}"
+                f"length {[lo, hi]} must be [min, max] with 0 <= min <= max <= {MAX_LENGTH}"
             )
-            self.length = [0, min(max(hi, 0), MAX_LENGTH)]
+            lo, hi = 0, min(max(hi, 0), MAX_LENGTH)
+        self.length = (lo, hi)
         self.problems += self.element.problems
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {**super().fingerprint(), "element": self.element.fingerprint()}
 
     def depends_on(self) -> list[str]:
         return self.element.depends_on()

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .. import rand
-from ..errors import suggest
+from ..errors import GeneratorError, suggest
 from ..pgtypes import PgType
 from ..spec.model import Column, Dataset, Table
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 REGISTRY: dict[str, type[Generator]] = {}
 
@@ -46,16 +46,26 @@ def register(name: str) -> Callable[[type[Generator]], type[Generator]]:
     return deco
 
 
+class UnknownGenerator(GeneratorError):
+    """A generator name that no generator is registered under."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.message = f"unknown generator {name!r}"
+        self.hint = suggest(name, REGISTRY) or "run 'datagen generators' for the list"
+        super().__init__(f"{self.message} ({self.hint})")
+
+
 def get_or_raise(name: str) -> type[Generator]:
-    """The generator class called ``name``; KeyError with a 'did you mean' otherwise."""
+    """The generator class called ``name``; :class:`UnknownGenerator` (with a 'did you mean')
+    otherwise."""
     try:
         return REGISTRY[name]
     except KeyError:
-        hint = suggest(name, REGISTRY) or "run 'datagen generators' for the list"
-        raise KeyError(f"unknown generator {name!r} ({hint})") from None
+        raise UnknownGenerator(name) from None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ColumnContext:
     """Everything a generator may know about its column."""
 
@@ -80,9 +90,17 @@ class ColumnContext:
 
 
 class Generator:
-    """Base class: subclasses set ``name`` with @register and implement :meth:`generate`."""
+    """Base class: subclasses set ``name`` with @register and implement :meth:`generate`.
+
+    A generator is immutable once :meth:`setup` returns (assigning an attribute raises), so one
+    compiled plan serves any number of threads; per-call state lives in the :class:`Block`.
+    Raise ``version`` whenever the bytes a generator makes for the same inputs change: it is part
+    of every cache key that the generator's values reach.
+    """
 
     name: ClassVar[str] = ""
+    #: raised whenever the output for the same inputs changes (cache keys include it)
+    version: ClassVar[int] = 1
     #: JSON Schema ``properties`` of ``params``; unknown params are errors.
     params: ClassVar[dict[str, Any]] = {}
     required: ClassVar[tuple[str, ...]] = ()
@@ -91,12 +109,37 @@ class Generator:
     #: generate() never repeats a value across rows (sequences): unique with no permutation.
     injective: ClassVar[bool] = False
 
-    def __init__(self, ctx: ColumnContext, params: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        ctx: ColumnContext,
+        params: dict[str, Any],
+        problems: list[tuple[str, str | None]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.p = params
         self.type = ctx.pgtype
-        self.problems: list[tuple[str, str | None]] = []
+        self.problems: list[tuple[str, str | None]] = list(problems or [])
         self.setup()
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(
+                f"generator {self.name!r} is immutable after setup (tried to set {name!r})"
+            )
+        object.__setattr__(self, name, value)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything this generator's bytes depend on besides the column's stream key: its
+        name and version, resolved params, type, group and uniqueness."""
+        return {
+            "generator": self.name,
+            "version": self.version,
+            "params": self.p,
+            "type": self.type.ddl(),
+            "group": self.ctx.group,
+            "unique": self.ctx.unique,
+        }
 
     def setup(self) -> None:
         """Check and digest params; append (message, hint) to ``self.problems``."""

@@ -11,7 +11,7 @@ from .. import rand
 from .base import Generator, constant_bytes, literal_problem, register
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 
 class _Pick(Generator):

@@ -10,7 +10,7 @@ from .. import rand, textops
 from .base import Generator, register
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 
 def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:

@@ -17,7 +17,7 @@ from .. import rand, textops
 from .base import INT_TYPES, NUMBER_TYPES, Generator, register
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 _NUM = {"type": "number"}
 DEFAULT_FLOAT_DECIMALS = 2

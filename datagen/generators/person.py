@@ -17,7 +17,7 @@ from .text import UniqueText, length_limit
 from .words import cities, first_names, last_names, phone_formats
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 EMAIL_DOMAINS = np.array([b"example.com", b"example.org", b"example.net"])  # RFC 2606: no real mail
 

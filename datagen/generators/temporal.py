@@ -17,7 +17,7 @@ from .. import rand, textops
 from .base import Generator, register
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 DAY = 86400
 DEFAULT_START = dt.datetime(2020, 1, 1)

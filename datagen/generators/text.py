@@ -11,7 +11,7 @@ from .base import Generator, register
 from .words import lorem_words
 
 if TYPE_CHECKING:
-    from ..engine import Block
+    from ..columns import Block
 
 _B36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 UNBOUNDED = 1 << 62
@@ -123,11 +123,11 @@ class Code(Generator):
             self.problem("alphabet must be printable ASCII", "use letters, digits, punctuation")
         self.alphabet = np.frombuffer(alphabet.encode("ascii", "replace"), dtype=np.uint8)
 
-    def _encode(self, v: np.ndarray) -> np.ndarray:
+    def _encode(self, v: np.ndarray, length: int) -> np.ndarray:
         base = np.uint64(len(self.alphabet))
-        m = np.empty((len(v), self.length), dtype=np.uint8)
+        m = np.empty((len(v), length), dtype=np.uint8)
         v = v.copy()
-        for pos in range(self.length - 1, -1, -1):
+        for pos in range(length - 1, -1, -1):
             m[:, pos] = self.alphabet[(v % base).astype(np.int64)]
             v //= base
         return textops.from_matrix(m)
@@ -138,9 +138,7 @@ class Code(Generator):
         for d in range(0, self.length, per_draw):
             width = min(per_draw, self.length - d)
             v = rand.integers(self.ctx.key(), block.idx, len(self.alphabet) ** width, draw=d)
-            save, self.length = self.length, width
-            pieces.append(self._encode(v))
-            self.length = save
+            pieces.append(self._encode(v, width))
         out = pieces[0]
         for p in pieces[1:]:
             out = np.strings.add(out, p)
@@ -154,11 +152,10 @@ class Code(Generator):
             # the top positions stay random, the low ones spell k: still distinct per k
             head = self.generate(block)
             per = int(np.floor(62 / np.log2(len(self.alphabet))))
-            save, self.length = self.length, per
-            tail = self._encode(k.astype(np.uint64))
-            self.length = save
-            return np.strings.add(textops.from_matrix(textops.matrix(head)[:, : save - per]), tail)
-        return self._encode(k.astype(np.uint64))
+            tail = self._encode(k.astype(np.uint64), per)
+            kept = textops.matrix(head)[:, : self.length - per]
+            return np.strings.add(textops.from_matrix(kept), tail)
+        return self._encode(k.astype(np.uint64), self.length)
 
 
 @register("bytea")

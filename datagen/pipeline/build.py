@@ -22,8 +22,8 @@ from .cache import Cache
 from .keys import diff
 from .tasks import (
     DOIT_CONFIG,
-    Compiled,
     Project,
+    SpecBuild,
     compile_spec,
     lock_ok,
     output_ok,
@@ -35,7 +35,7 @@ class BuildError(DatagenError):
     """A build ran and some task failed."""
 
 
-def select(project: Project, names: list[str] | None) -> list[Compiled]:
+def select(project: Project, names: list[str] | None) -> list[SpecBuild]:
     """Compile the named specs (all by default); one SpecError lists every problem of all."""
     specs = project.specs()
     stems = [p.stem for p in specs]
@@ -88,7 +88,7 @@ class BuildReport:
                 seen[ds][table].add(chunk.rsplit("-", 1)[1])
         return {ds: {t: len(c) for t, c in tables.items()} for ds, tables in seen.items()}
 
-    def lines(self, compiled: list[Compiled], project: Project) -> list[str]:
+    def lines(self, compiled: list[SpecBuild], project: Project) -> list[str]:
         gen = self.generated()
         lines = []
         for c in compiled:

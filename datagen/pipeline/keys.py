@@ -1,12 +1,18 @@
 """Input keys: the hash of a canonical document naming everything a table's bytes depend on.
 
-A table's document holds its own spec fragment, the seed and locale, the enums it uses, the chunk
-size, the *key fingerprints* of the tables it references and the versions of datagen, Faker and
-numpy (DESIGN point 6). A key fingerprint covers only what a table's key columns depend on, so
-editing a parent's non-key column changes the parent's input key and nobody else's (point 5).
+Documents are built from the compiled plan, never from the spelling of the spec: each column
+contributes its type and its value source's fingerprint (the resolved generator, its version and
+params, or the serial counter, the foreign key pick, the composite key), so ``serial8`` and
+``bigserial``, an explicit default and an omitted one, or both spellings of ``references`` give
+the same keys, while a change in what a column *resolves to* (a new semantic rule, a generator's
+version) changes exactly the tables it reaches (DESIGN point 6).
 
-A chunk's document is its table's without ``rows`` (unless a column depends on the row count), plus
-the chunk's bounds, so raising ``rows`` reuses every complete earlier chunk.
+A table's document holds its columns, rows, the seed and locale, the chunk size, the *key
+fingerprints* of the tables it references (point 5: editing a parent's non-key column rebuilds
+only the parent), the digest of the dataset's DDL (constraints, indexes, enum types: what the dump
+holds besides data) and the versions of datagen, Faker and numpy. A chunk's document is the data
+part alone, without ``rows`` unless a column depends on the row count, plus the chunk's bounds: so
+raising ``rows`` reuses every complete earlier chunk, and a DDL-only edit generates nothing.
 
 Example:
     >>> canonical({"b": 1, "a": [1, 2]})
@@ -24,11 +30,11 @@ from typing import Any
 
 import xxhash
 
-from ..engine import CHUNK_ROWS, DatasetPlan, TablePlan, chunks
-from ..spec.model import Dataset, Table
+from ..plan import CHUNK_ROWS, Compiled, TablePlan, chunks
 from ..versions import byte_shaping_versions
+from ..writers.schema import Schema
 
-FORMAT_VERSION = 1  # of the key documents themselves
+FORMAT_VERSION = 2  # of the key documents themselves: 2 = built from the compiled plan
 
 
 def json_normal(value: Any) -> Any:
@@ -74,59 +80,6 @@ class TableKey:
     key_columns: list[str] = field(default_factory=list)
 
 
-def _enums_used(ds: Dataset, tables: list[Table]) -> dict[str, list[str]]:
-    used = {}
-    for t in tables:
-        for c in t.columns:
-            ty = c.type.element or c.type
-            if ty.enum is not None:
-                used[ty.enum] = ds.enums[ty.enum]
-    return used
-
-
-def _table_fragment(t: Table) -> dict[str, Any]:
-    raw = json_normal(t.raw)
-    raw["rows"] = t.rows  # --rows / --scale overrides apply
-    raw.setdefault("schema", t.schema)
-    return raw
-
-
-_DDL_ONLY = ("name", "on_delete", "on_update", "deferrable")
-
-
-def data_fragment(table: dict[str, Any]) -> dict[str, Any]:
-    """A table fragment without what only shapes the DDL: plain indexes, constraint names, foreign
-    key actions, column defaults. Editing those rewrites the dump but regenerates no chunk."""
-    out = dict(table)
-    out["indexes"] = [ix for ix in table.get("indexes", []) if ix.get("unique")]
-    out["foreign_keys"] = [
-        {k: v for k, v in fk.items() if k not in _DDL_ONLY} for fk in table.get("foreign_keys", [])
-    ]
-    columns = []
-    for col in table.get("columns", []):
-        col = {k: v for k, v in col.items() if k != "default"}
-        ref = col.get("references")
-        if isinstance(ref, str):  # "table.column" and its mapping form generate the same data
-            parts = ref.split(".")
-            ref = {
-                "table": parts[-2],
-                "column": parts[-1],
-                **({"schema": parts[0]} if len(parts) == 3 else {}),
-            }
-        if isinstance(ref, dict):
-            col["references"] = {k: v for k, v in ref.items() if k not in _DDL_ONLY}
-        columns.append(col)
-    out["columns"] = columns
-    checks = [c["expression"] if isinstance(c, dict) else c for c in table.get("checks", [])]
-    out["checks"] = checks
-    for key in ("primary_key", "unique"):
-        if isinstance(table.get(key), dict):
-            out[key] = table[key]["columns"]
-    if isinstance(table.get("unique"), list):
-        out["unique"] = [u["columns"] if isinstance(u, dict) else u for u in table["unique"]]
-    return out
-
-
 def key_columns(plan: TablePlan) -> list[str]:
     """Columns whose values children may reference, with every same-table column they read."""
     t = plan.table
@@ -142,28 +95,39 @@ def key_columns(plan: TablePlan) -> list[str]:
     return [c.name for c in t.columns if c.name in wanted]
 
 
-def _keyspec(plan: TablePlan, cols: list[str]) -> dict[str, Any]:
+def type_fingerprint(plan: TablePlan, name: str) -> dict[str, Any]:
+    ty = plan.table.column(name).type
+    labels = (ty.element or ty).enum_values
+    return {"type": ty.ddl(), **({"labels": list(labels)} if labels else {})}
+
+
+def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str, Any]:
+    """What the data of ``columns`` (all by default) of a table is made from: one entry per
+    column, its type and its source's fingerprint; the order of the columns; the row count."""
     t = plan.table
-    raw = _table_fragment(t)
+    names = [c.name for c in t.columns] if columns is None else columns
     return {
-        "name": t.name,
         "schema": t.schema,
+        "name": t.name,
         "rows": t.rows,
-        "columns": [json_normal(t.column(c).raw) for c in cols],
-        "primary_key": raw.get("primary_key"),
-        "unique": raw.get("unique"),
-        "indexes": [ix for ix in raw.get("indexes", []) if ix.get("unique")],
-        "foreign_keys": [
-            fk for fk in raw.get("foreign_keys", []) if set(fk["columns"]) & set(cols)
-        ],
-        "checks": raw.get("checks"),
+        "order": names,
+        "columns": {
+            n: {**plan.sources[n].fingerprint(), **type_fingerprint(plan, n)} for n in names
+        },
     }
 
 
-def compute_keys(ds: Dataset, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKey]:
-    """Input keys of every table of a (validated) dataset, and of their chunks."""
-    dsplan = DatasetPlan(ds)
-    plans = {p.table.qualname: p for p in dsplan.all()}
+def ddl_digest(c: Compiled) -> str:
+    """The digest of every DDL statement of the dump (types, tables, sequences, constraints,
+    indexes), including enum types no column uses; data and sequence values are not DDL."""
+    schema = Schema(c.dataset)
+    return digest("\n".join(e.desc + "\0" + e.sql for e in [*schema.pre, *schema.post]))
+
+
+def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKey]:
+    """Input keys of every table of a compiled dataset, and of their chunks."""
+    ds = c.dataset
+    plans = {p.table.qualname: p for p in c.plan.all()}
     versions = byte_shaping_versions()
     base = {"format": FORMAT_VERSION, "seed": ds.seed, "locale": ds.locale, "versions": versions}
     kcols = {q: key_columns(p) for q, p in plans.items()}
@@ -174,8 +138,7 @@ def compute_keys(ds: Dataset, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         for fk in t.foreign_keys:
             if only_key_columns and not set(fk.columns) & set(kcols[q]):
                 continue
-            found = ds.find_tables(fk.ref_table, fk.ref_schema)
-            out.append(found[0].qualname)
+            out.append(ds.find_tables(fk.ref_table, fk.ref_schema)[0].qualname)
         return sorted(set(out))
 
     fingerprints: dict[str, str] = {}
@@ -189,25 +152,24 @@ def compute_keys(ds: Dataset, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         doc = {
             **base,
             "kind": "keys",
-            "enums": _enums_used(ds, [plans[x].table for x in closure]),
-            "tables": {x: _keyspec(plans[x], kcols[x]) for x in sorted(closure)},
+            "tables": {x: data_document(plans[x], kcols[x]) for x in sorted(closure)},
         }
         fingerprints[q] = digest(canonical(doc))
 
+    ddl = ddl_digest(c)
     out = {}
     for q, plan in plans.items():
         t = plan.table
-        doc = {
+        data = {
             **base,
-            "kind": "table",
             "chunk_rows": chunk_rows,
-            "enums": _enums_used(ds, [t]),
-            "table": _table_fragment(t),
+            "table": data_document(plan),
             "parents": {p: fingerprints[p] for p in parents_of(q, only_key_columns=False)},
         }
+        doc = {**data, "kind": "table", "ddl": ddl}
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
-        chunk_base = dict(doc, kind="chunk", table=data_fragment(doc["table"]))
+        chunk_base = {**data, "kind": "chunk", "table": dict(data["table"])}
         if not counts_rows:
             del chunk_base["table"]["rows"]
         for i, (start, stop) in enumerate(chunks(t.rows, chunk_rows)):

@@ -27,12 +27,11 @@ import xxhash
 from doit.exceptions import TaskFailed
 
 from .. import textops
-from ..engine import CHUNK_ROWS, DatasetPlan, generate_chunk
 from ..errors import CacheError, PlanError, SpecError
 from ..fileio import atomic_write, file_digest, read_json, stable_json, write_json
+from ..plan import CHUNK_ROWS, Compiled, compile_document, generate_chunk
 from ..spec.load import load_text
 from ..spec.model import Dataset
-from ..spec.validate import compile_document
 from ..versions import byte_shaping_versions
 from ..writers import FORMATS
 from ..writers.plain import PlainWriter, copy_text
@@ -88,14 +87,18 @@ class Project:
 
 
 @dataclass
-class Compiled:
-    """One spec, validated, with the input keys of its tables."""
+class SpecBuild:
+    """One spec of a repository, compiled, with the input keys of its tables."""
 
     stem: str
     path: Path
     text: str
-    dataset: Dataset
+    compiled: Compiled
     keys: dict[str, TableKey]
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.compiled.dataset
 
     @property
     def formats(self) -> list[str]:
@@ -108,35 +111,36 @@ class Compiled:
         return project.build_dir / FORMATS[fmt][0].format(name=self.dataset.name)
 
 
-def compile_spec(path: Path) -> Compiled:
+def compile_spec(path: Path) -> SpecBuild:
     """Read and validate one spec; SpecError lists its problems."""
-    return _compiled(path.read_text("utf-8"), str(path))
+    return _spec_build(path.read_text("utf-8"), str(path))
 
 
 @functools.lru_cache(maxsize=16)
-def _compiled(text: str, file: str) -> Compiled:
+def _spec_build(text: str, file: str) -> SpecBuild:
     """Compiled once per process and spec text (task creation, up-to-date checks, the lock)."""
     path = Path(file)
-    ds = _compile_text(text, file)
+    c = _compile_text(text, file)
+    ds = c.dataset
     unsupported = [f for f in ds.outputs if f not in FORMATS]
     if unsupported:
         raise PlanError(
             f"{path}: outputs {', '.join(unsupported)} are not supported by this datagen "
             f"(it writes {', '.join(FORMATS)})"
         )
-    return Compiled(path.stem, path, text, ds, compute_keys(ds))
+    return SpecBuild(path.stem, path, text, c, compute_keys(c))
 
 
 @functools.lru_cache(maxsize=16)
-def _compile_text(text: str, file: str) -> Dataset:
+def _compile_text(text: str, file: str) -> Compiled:
     return compile_document(load_text(text, file, "json" if file.endswith(".json") else None))
 
 
 @functools.lru_cache(maxsize=8)
-def _plan(text: str, file: str) -> tuple[DatasetPlan, dict[str, PlainWriter]]:
-    """The dataset plan and writers for a spec text, built once per process."""
-    plan = DatasetPlan(_compile_text(text, file))
-    return plan, {enc: PlainWriter(plan, inserts=enc == "inserts") for enc in ENCODING.values()}
+def _plan(text: str, file: str) -> tuple[Compiled, dict[str, PlainWriter]]:
+    """The compiled plan and writers for a spec text, built once per process."""
+    c = _compile_text(text, file)
+    return c, {enc: PlainWriter(c.plan, inserts=enc == "inserts") for enc in ENCODING.values()}
 
 
 # ---- actions (module level, plain arguments) -------------------------------------------------
@@ -158,8 +162,8 @@ def build_chunk(
     cache = Cache(cache_dir)
     if cache.valid(chunk["key"], encoding):
         return {"reused": True}
-    dsplan, writers = _plan(text, file)
-    tplan = dsplan.plan(dsplan.ds.table(table["qualname"]))
+    c, writers = _plan(text, file)
+    tplan = c.table_plan(table["qualname"])
     start, stop = chunk["start"], chunk["stop"]
     cols = generate_chunk(tplan, start, stop)
     data = writers[encoding].encode_values(tplan, cols, start, stop)
@@ -344,7 +348,7 @@ def _tk_dict(tk: TableKey) -> dict[str, Any]:
     }
 
 
-def dataset_tasks(project: Project, c: Compiled) -> Iterator[dict[str, Any]]:
+def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
     """Every task of one dataset."""
     cache = Cache(project.cache_dir)
     cache_dir, file = str(project.cache_dir), str(c.path)

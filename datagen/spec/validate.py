@@ -467,16 +467,16 @@ class _Builder:
             )
 
 
-def compile_document(
+def build_model(
     doc: SpecDocument,
     *,
     seed: int | None = None,
     rows: dict[str, int] | None = None,
     scale: float | None = None,
 ) -> Dataset:
-    """Validate ``doc`` and build the dataset; raise one SpecError listing every problem."""
-    from ..engine import plan_problems  # the engine knows generator domains and key graphs
-
+    """Validate ``doc``'s structure and meaning and build the dataset model; one SpecError lists
+    every problem. What only the plan can see (generator params, key domains, cycles) is checked
+    by :func:`datagen.plan.compile_dataset`."""
     problems = list(doc.problems)
     if not isinstance(doc.data, dict):
         problems.append(doc.problem("", "a spec must be a mapping with version, name and tables"))
@@ -487,9 +487,6 @@ def compile_document(
     builder = _Builder(doc, seed, rows or {}, scale)
     ds = builder.build()
     problems += builder.problems
-    if problems:
-        raise SpecError(problems)
-    problems += plan_problems(ds, doc)
     if problems:
         raise SpecError(problems)
     return ds

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .. import __version__, textops
-from ..engine import Col, DatasetPlan, TablePlan, generate_chunk
+from ..columns import Col
 from ..idents import comment_line, qualified
+from ..plan import DatasetPlan, TablePlan, generate_chunk
 from ..versions import byte_shaping_versions
 from .schema import Entry, Schema
 

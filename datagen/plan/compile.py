@@ -1,0 +1,174 @@
+"""Compilation is validation: a validated dataset model becomes one frozen :class:`Compiled` plan.
+
+Every command compiles a spec once and passes the result on: ``validate`` reports its problems and
+warnings, ``generate`` and ``build`` run its table plans, the pipeline hashes its fingerprints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..columns import Block, Col
+from ..errors import Problem, SpecError, suggest
+from ..generators.words import available_locales
+from ..spec.model import Dataset, ForeignKey, Table
+from ..spec.validate import build_model
+from .table import TablePlan
+
+if TYPE_CHECKING:
+    from ..spec.load import SpecDocument
+
+CHUNK_ROWS = 65536
+
+
+class DatasetPlan:
+    """Table plans of a dataset; children build their parents' plans first."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.plans: dict[str, TablePlan] = {}
+        for t in ds.tables:
+            self.plan(t)
+
+    def plan(self, table: Table) -> TablePlan:
+        """The plan of ``table`` (built on first use, registered before it builds)."""
+        if table.qualname not in self.plans:
+            # a parent's plan may be under construction (self reference, cycles): register first
+            p = TablePlan(self, table)
+            self.plans[table.qualname] = p
+            p.build()
+        return self.plans[table.qualname]
+
+    def plan_for(self, fk: ForeignKey) -> TablePlan | None:
+        found = self.ds.find_tables(fk.ref_table, fk.ref_schema)
+        return self.plan(found[0]) if len(found) == 1 else None
+
+    def table_plan(self, qualname: str) -> TablePlan:
+        return self.plans[qualname]
+
+    def all(self) -> list[TablePlan]:
+        """Table plans in the spec's order."""
+        return [self.plans[t.qualname] for t in self.ds.tables]
+
+    def cycles(self) -> list[list[tuple[str, str]]]:
+        """Key dependency cycles: columns whose values would need themselves."""
+        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for p in self.plans.values():
+            for name, src in p.sources.items():
+                graph[(p.table.qualname, name)] = src.deps()
+        found: list[list[tuple[str, str]]] = []
+        state: dict[tuple[str, str], int] = {}
+        for start in graph:
+            if state.get(start):
+                continue
+            stack = [(start, iter(graph.get(start, [])))]
+            path = [start]
+            state[start] = 1
+            while stack:
+                node, it = stack[-1]
+                nxt = next(it, None)
+                if nxt is None:
+                    state[node] = 2
+                    stack.pop()
+                    path.pop()
+                    continue
+                if state.get(nxt) == 1:
+                    found.append([*path[path.index(nxt) :], nxt])
+                elif not state.get(nxt):
+                    state[nxt] = 1
+                    stack.append((nxt, iter(graph.get(nxt, []))))
+                    path.append(nxt)
+        return found
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A validated dataset and its plan: what every later stage reads."""
+
+    dataset: Dataset
+    plan: DatasetPlan
+    warnings: tuple[Problem, ...] = ()
+
+    def table_plan(self, qualname: str) -> TablePlan:
+        return self.plan.plans[qualname]
+
+
+def _locale_hint(locale: str) -> str:
+    lang = locale.split("_")[0]
+    same = [loc for loc in available_locales() if loc.split("_")[0] == lang]
+    if same:
+        return f"locales for {lang!r}: {', '.join(sorted(same))}"
+    return suggest(locale, available_locales()) or "see Faker's list of locales"
+
+
+def compile_dataset(ds: Dataset, doc: SpecDocument | None = None) -> Compiled:
+    """Plan every table of a validated model; SpecError lists what only the plan can see
+    (generator params and domains, key graphs and cycles); unenforced CHECKs become warnings."""
+    file = ds.file
+
+    def line(path: str) -> int | None:
+        return doc.line(path) if doc is not None else None
+
+    if ds.locale not in available_locales():
+        hint = _locale_hint(ds.locale)
+        raise SpecError(
+            [Problem(file, "locale", f"unknown locale {ds.locale!r}", line("locale"), hint)]
+        )
+    dsplan = DatasetPlan(ds)
+    problems = []
+    for p in dsplan.all():
+        for path, message, hint in p.problems:
+            problems.append(Problem(file, path, message, line(path), hint))
+    for cycle in dsplan.cycles():
+        names = " -> ".join(f"{t.split('.', 1)[1]}.{c}" for t, c in cycle)
+        path = ds.table(cycle[0][0]).path
+        problems.append(
+            Problem(
+                file,
+                path,
+                f"key dependencies cannot be resolved: {names}",
+                line(path),
+                "a key column cannot take its values from itself through foreign keys",
+            )
+        )
+    if problems:
+        raise SpecError(problems)
+    warnings = tuple(
+        Problem(
+            file,
+            path,
+            f"CHECK ({expr}) is not enforced by the generators "
+            "(it is kept in the DDL; rows violating it would fail to load)",
+            line(path),
+        )
+        for p in dsplan.all()
+        for path, expr in p.unenforced
+    )
+    return Compiled(ds, dsplan, warnings)
+
+
+def compile_document(
+    doc: SpecDocument,
+    *,
+    seed: int | None = None,
+    rows: dict[str, int] | None = None,
+    scale: float | None = None,
+) -> Compiled:
+    """Validate a loaded spec and compile it: the one entry point every command goes through."""
+    return compile_dataset(build_model(doc, seed=seed, rows=rows, scale=scale), doc)
+
+
+def chunks(rows: int, size: int = CHUNK_ROWS) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each chunk of ``rows`` rows."""
+    for start in range(0, rows, size):
+        yield start, min(start + size, rows)
+
+
+def generate_chunk(plan: TablePlan, start: int, stop: int) -> list[Col]:
+    """Every column of rows ``start..stop`` of the plan's table, in declared order."""
+    block = Block(plan, np.arange(start, stop, dtype=np.int64))
+    return [block.column(c.name) for c in plan.table.columns]
