@@ -171,6 +171,26 @@ def test_jobs_and_process_pools_give_identical_bytes(tmp_path, clean_build):
     assert (pooled / "build" / "five.sql").read_bytes() == expected
 
 
+def test_eight_threads_share_one_plan_and_give_identical_bytes(tmp_path, clean_build):
+    """doit's thread pool runs every chunk task against the same compiled plan at once."""
+
+    def codes(t, s):  # char(24): random codes made in several draws of up to 12 characters
+        t["products"]["columns"].append({"name": "batch", "type": "char(24)"})
+        t["products"]["rows"] = 300_000
+
+    threaded = make_repo(tmp_path / "threaded")
+    edit(threaded, codes)
+    r = doit(threaded, "-n", "8", "-P", "thread")
+    assert r.returncode == 0, r.stderr
+    single = make_repo(tmp_path / "single")
+    edit(single, codes)
+    built(single)
+    assert lock(threaded) == lock(single)
+    assert (threaded / "build" / "five.sql").read_bytes() == (
+        single / "build" / "five.sql"
+    ).read_bytes()
+
+
 def test_spawn_start_method(tmp_path, clean_build):
     repo = make_repo(tmp_path / "spawn")
     code = (

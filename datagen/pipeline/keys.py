@@ -118,10 +118,12 @@ def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str
 
 
 def ddl_digest(c: Compiled) -> str:
-    """The digest of every DDL statement of the dump (types, tables, sequences, constraints,
-    indexes), including enum types no column uses; data and sequence values are not DDL."""
+    """The digest of the set of DDL statements of the dump (types, tables, sequences,
+    constraints, indexes), including enum types no column uses; data and sequence values are not
+    DDL. A set: the order of tables in the spec reorders the dump (whose own check compares the
+    ordered table list) but reaches no table's key."""
     schema = Schema(c.dataset)
-    return digest("\n".join(e.desc + "\0" + e.sql for e in [*schema.pre, *schema.post]))
+    return digest("\n".join(sorted(e.desc + "\0" + e.sql for e in [*schema.pre, *schema.post])))
 
 
 def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKey]:

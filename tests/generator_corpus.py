@@ -1,0 +1,66 @@
+"""One table with a column for every registered generator (and the unique and array paths), for
+tests that must cover each generator: threaded determinism and per-generator golden digests."""
+
+from __future__ import annotations
+
+import yaml
+
+# generator -> (column type, params); every registered generator must appear here
+COLUMNS: dict[str, tuple[str, dict]] = {
+    "birth_date": ("date", {}),
+    "boolean": ("boolean", {"true_rate": 0.3}),
+    "bytea": ("bytea", {"min_length": 2, "max_length": 9}),
+    "cidr": ("cidr", {}),
+    "city": ("text", {}),
+    "code": ("varchar(12)", {"length": 10}),
+    "constant": ("text", {"value": "fixed"}),
+    "created_at": ("timestamptz", {}),
+    "email": ("text", {}),
+    "enum": ("text", {"values": ["red", "green", "blue"]}),
+    "first_name": ("text", {}),
+    "full_name": ("text", {}),
+    "interval": ("interval", {"max_days": 40}),
+    "ipv4": ("inet", {}),
+    "json": ("jsonb", {}),
+    "last_name": ("text", {}),
+    "macaddr": ("macaddr", {}),
+    "phone": ("text", {}),
+    "range": ("numeric(10,2)", {"min": 1, "max": 500, "distribution": "normal"}),
+    "sequence": ("bigint", {"start": 100, "step": 3}),
+    "template": ("text", {"template": "{g_first_name}.{g_last_name}#{code}"}),
+    "time": ("time", {}),
+    "timeseries": (
+        "timestamp",
+        {"start": "2024-01-01", "end": "2024-06-30", "pattern": "business_hours"},
+    ),
+    "updated_at": ("timestamptz", {}),
+    "uuid": ("uuid", {}),
+    "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
+    "words": ("text", {"min_words": 1, "max_words": 5}),
+}
+
+ROWS = 3000
+
+
+def spec_text(rows: int = ROWS) -> str:
+    """A spec whose table ``g`` has one column per generator, named ``g_<generator>``, plus a
+    unique code, a unique range and an array column (the permuted and array paths)."""
+    columns: list[dict] = [{"name": "id", "type": "bigserial", "primary_key": True}]
+    for name, (ty, params) in COLUMNS.items():
+        col = {"name": f"g_{name}", "type": ty, "generator": name}
+        if params:
+            col["params"] = params
+        columns.append(col)
+    columns += [
+        {"name": "u_code", "type": "char(6)", "unique": True},
+        {"name": "u_range", "type": "integer", "unique": True},
+        {"name": "tags", "type": "text[]", "params": {"length": [0, 3]}},
+        {"name": "maybe", "type": "text", "generator": "words", "null_rate": 0.25},
+    ]
+    doc = {
+        "version": 1,
+        "name": "generators",
+        "seed": 7,
+        "tables": [{"name": "g", "rows": rows, "columns": columns}],
+    }
+    return yaml.safe_dump(doc, sort_keys=False)
