@@ -17,8 +17,8 @@ import pytest
 
 import datagen
 from datagen.cli import cli
-from datagen.engine import DatasetPlan
 from datagen.generators import PEOPLE_TABLES, REGISTRY, SEMANTIC_RULES, TYPE_DEFAULTS
+from datagen.plan import DatasetPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
