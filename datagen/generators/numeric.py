@@ -32,8 +32,9 @@ def number_scale(t: Any) -> int:
     return 0
 
 
-def type_bounds(t: Any) -> tuple[decimal.Decimal | None, decimal.Decimal | None]:
-    """The smallest and largest value the type stores (None: unbounded for our purposes)."""
+def type_bounds(t: Any) -> tuple[decimal.Decimal, decimal.Decimal]:
+    """The smallest and largest value the type stores (real, double precision and unbounded
+    numeric: the range where every digit we print is exact)."""
     if t.int_range is not None:
         return decimal.Decimal(t.int_range[0]), decimal.Decimal(t.int_range[1])
     if t.base == "numeric" and t.precision is not None:
@@ -95,7 +96,7 @@ class Range(Generator):
             self.problem(f"min {lo} is greater than max {hi}", "swap them")
             hi = lo
         for name, v in (("min", lo), ("max", hi)):
-            if (lo_t is not None and v < lo_t) or (hi_t is not None and v > hi_t):
+            if v < lo_t or v > hi_t:
                 self.problem(f"{name} {v} does not fit {t.ddl()} ({lo_t}..{hi_t})")
         q = decimal.Decimal(1).scaleb(-self.scale)
         self.lo = int(lo.quantize(q, rounding=decimal.ROUND_CEILING).scaleb(self.scale))

@@ -107,8 +107,9 @@ def expand_formats(locale: str, formats: list[str], size: int, purpose: str) -> 
     """``size`` values of Faker format strings filled from Faker's word lists (no Faker calls);
     None when a format names something that is not a word list."""
     tokens = {t for f in formats for t in _TOKEN.findall(f)}
-    values = {t: _token_values(locale, t) for t in tokens}
-    if not formats or any(v is None for v in values.values()):
+    found = {t: _token_values(locale, t) for t in tokens}
+    values = {t: v for t, v in found.items() if v is not None}
+    if not formats or len(values) < len(found):
         return None
     key = rand.stream_key(POOL_SEED, locale, purpose)
     idx = np.arange(size)

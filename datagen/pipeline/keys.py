@@ -162,7 +162,7 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
     out = {}
     for q, plan in plans.items():
         t = plan.table
-        data = {
+        data: dict[str, Any] = {
             **base,
             "chunk_rows": chunk_rows,
             "table": data_document(plan),

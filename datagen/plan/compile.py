@@ -108,7 +108,7 @@ def _locale_hint(locale: str) -> str:
 def compile_dataset(ds: Dataset, doc: SpecDocument | None = None) -> Compiled:
     """Plan every table of a validated model; SpecError lists what only the plan can see
     (generator params and domains, key graphs and cycles); unenforced CHECKs become warnings."""
-    file = ds.file
+    file = ds.file or "<spec>"
 
     def line(path: str) -> int | None:
         return doc.line(path) if doc is not None else None
@@ -121,8 +121,8 @@ def compile_dataset(ds: Dataset, doc: SpecDocument | None = None) -> Compiled:
     dsplan = DatasetPlan(ds)
     problems = []
     for p in dsplan.all():
-        for path, message, hint in p.problems:
-            problems.append(Problem(file, path, message, line(path), hint))
+        for path, message, fix in p.problems:
+            problems.append(Problem(file, path, message, line(path), fix))
     for cycle in dsplan.cycles():
         names = " -> ".join(f"{t.split('.', 1)[1]}.{c}" for t, c in cycle)
         path = ds.table(cycle[0][0]).path
