@@ -7,7 +7,7 @@ warnings, ``generate`` and ``build`` run its table plans, the pipeline hashes it
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,6 +17,7 @@ from ..errors import Problem, SpecError, suggest
 from ..generators.words import available_locales
 from ..spec.model import Dataset, ForeignKey, Table
 from ..spec.validate import build_model
+from .source import SpecRef
 from .table import TablePlan
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class Compiled:
     dataset: Dataset
     plan: DatasetPlan
     warnings: tuple[Problem, ...] = ()
+    source: SpecRef | None = None  # how another process compiles the same plan
 
     def table_plan(self, qualname: str) -> TablePlan:
         return self.plan.plans[qualname]
@@ -159,7 +161,11 @@ def compile_document(
     scale: float | None = None,
 ) -> Compiled:
     """Validate a loaded spec and compile it: the one entry point every command goes through."""
-    return compile_dataset(build_model(doc, seed=seed, rows=rows, scale=scale), doc)
+    c = compile_dataset(build_model(doc, seed=seed, rows=rows, scale=scale), doc)
+    if doc.text is None:
+        return c
+    rows_items = tuple(sorted((rows or {}).items()))
+    return replace(c, source=SpecRef(doc.text, doc.file, seed, rows_items, scale))
 
 
 def chunks(rows: int, size: int = CHUNK_ROWS) -> Iterator[tuple[int, int]]:

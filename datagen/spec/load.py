@@ -43,6 +43,7 @@ class SpecDocument:
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     base_dir: Path | None = None
+    text: str | None = None  # the source text, so another process can compile it again
 
     def line(self, path: str) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -93,7 +94,7 @@ def load_text(text: str, file: str, fmt: str | None = None) -> SpecDocument:
             raise SpecError(
                 [Problem(file, "", f"invalid JSON: {e.msg}", e.lineno, f"column {e.colno}")]
             ) from None
-        doc = SpecDocument(data, file)
+        doc = SpecDocument(data, file, text=text)
         try:  # JSON is YAML: reuse the YAML composer for line numbers
             node = yaml.compose(text, Loader=_LOADER)
         except yaml.YAMLError:
@@ -121,7 +122,7 @@ def load_text(text: str, file: str, fmt: str | None = None) -> SpecDocument:
         ) from None
     finally:
         loader.dispose()
-    doc = SpecDocument(data, file)
+    doc = SpecDocument(data, file, text=text)
     if node is not None:
         _index_lines(node, (), doc)
     return doc

@@ -1,0 +1,71 @@
+"""Executors run chunk jobs and hand the results back in job order, with bounded memory.
+
+``generate -j N`` and ``build -j N`` both use :class:`ProcessExecutor` (one executor model; a
+distributed executor is one more class with the same two methods). Workers die with their parent:
+a killed ``datagen`` leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol
+
+from .jobs import ChunkJob, ChunkResult, run_chunk
+
+
+class Executor(Protocol):
+    """Runs jobs; results come back in the jobs' order."""
+
+    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """Runs every job in this process, one after the other."""
+
+    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]:
+        return (run_chunk(job) for job in jobs)
+
+    def close(self) -> None:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the process that made it dies (even SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+class ProcessExecutor:
+    """A pool of worker processes; at most ``2 * workers`` jobs in flight."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
+
+    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]:
+        window = 2 * self.workers
+        pending: deque[Future[ChunkResult]] = deque()
+        for job in jobs:
+            pending.append(self.pool.submit(run_chunk, job))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def local_executor(jobs: int) -> Executor:
+    """In this process for one job, a process pool for more."""
+    return ProcessExecutor(jobs) if jobs > 1 else InlineExecutor()

@@ -1,0 +1,50 @@
+"""How another process gets the same compiled plan: a :class:`SpecRef` to compile again.
+
+A reference is small and hashable: the spec's text with the command line's overrides (compiled
+once per process, see :func:`compile_ref`), or, for a dataset made in code, its pickle.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..spec.load import load_text
+
+if TYPE_CHECKING:
+    from .compile import Compiled
+
+
+@dataclass(frozen=True)
+class SpecRef:
+    """How a worker compiles the plan: spec text and overrides, or a pickled dataset."""
+
+    text: str | None = None
+    file: str = "<spec>"
+    seed: int | None = None
+    rows: tuple[tuple[str, int], ...] = ()
+    scale: float | None = None
+    pickled: bytes | None = None
+
+    @classmethod
+    def of(cls, c: Compiled) -> SpecRef:
+        """The reference a compiled plan came from (a dataset made in code is pickled)."""
+        if c.source is not None:
+            return c.source
+        return cls(pickled=pickle.dumps(c.dataset, protocol=5))
+
+
+@functools.lru_cache(maxsize=4)
+def compile_ref(ref: SpecRef) -> Compiled:
+    """The compiled plan of ``ref``, once per process."""
+    from .compile import compile_dataset, compile_document
+
+    if ref.pickled is not None:
+        return replace(compile_dataset(pickle.loads(ref.pickled)), source=ref)
+    assert ref.text is not None
+    fmt = "json" if ref.file.endswith(".json") else None
+    doc = load_text(ref.text, ref.file, fmt)
+    c = compile_document(doc, seed=ref.seed, rows=dict(ref.rows), scale=ref.scale)
+    return replace(c, source=ref)
