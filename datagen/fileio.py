@@ -2,7 +2,7 @@
 
 Every file datagen writes (dumps, cache objects, metas, locks) goes through :func:`atomic_write`,
 so an interrupted run never leaves a half-written file under the real name, and the next write of
-the same file removes the temporary files of writers that were killed.
+the same file removes the temporary files of writers that were killed on this host.
 
 A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is written
 straight to: renaming over it would destroy it. A symlink is followed, so the file it names is
@@ -24,7 +24,9 @@ import contextlib
 import glob
 import json
 import os
+import re
 import secrets
+import socket
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +37,23 @@ import xxhash
 from .errors import WriterError
 
 READ_SIZE = 1 << 20
+
+
+def _host() -> str:
+    """This host's name as it appears in temporary file names: only ``[A-Za-z0-9-]``."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "localhost"
+
+
+HOST = _host()
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh temporary name beside ``path``: ``.NAME.HOST.PID.RAND.tmp``.
+
+    The host is in the name because on shared storage (NFS) a pid only means something on the
+    host that wrote it: :func:`_remove_orphans` deletes only this host's files.
+    """
+    return path.with_name(f".{path.name}.{HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -71,7 +90,7 @@ def atomic_write(path: Path, pieces: Iterable[bytes], *, parents: bool = True) -
     try:
         if parents:
             path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        tmp = temp_path(path)
         fh = open(tmp, "xb")  # noqa: SIM115  (closed below, before the rename)
     except OSError as e:
         raise cannot_write(shown, e) from None
@@ -145,11 +164,17 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+_TMP_TAIL = re.compile(r"(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]+")
+
+
 def _remove_orphans(path: Path) -> None:
-    """Delete temporary files left for ``path`` by writers that were killed (their pid is gone)."""
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = stale.name[len(path.name) + 2 :].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+    """Delete temporary files left for ``path`` by writers on this host that were killed (their
+    pid is gone). Files of other hosts, and of the older ``.NAME.PID.RAND.tmp`` form (which does
+    not say its host), are left alone."""
+    prefix = f".{path.name}."
+    for stale in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        m = _TMP_TAIL.fullmatch(stale.name[len(prefix) : -len(".tmp")])
+        if m and m["host"] == HOST and not _alive(int(m["pid"])):
             stale.unlink(missing_ok=True)
 
 
