@@ -215,3 +215,22 @@ def test_an_unopenable_special_file_is_one_line(tmp_path):
         with pytest.raises(WriterError, match=r"^cannot write .*s\.sock: "):
             fileio.atomic_write(path, [b"abc"])
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["proc", "missing-parent", "parent-is-a-file", "directory", "disk-full", "the-spec-itself"],
+)
+def test_write_failures_in_process(tmp_path, spec, case, capsys):
+    """The same table through datagen.cli.main in this process (what coverage sees)."""
+    from datagen.cli import main
+
+    out, cause = _cases(tmp_path, spec)[case]
+    if out == "/dev/full" and not os.path.exists(out):
+        pytest.skip("no /dev/full here")
+    with pytest.raises(SystemExit) as info:
+        main(["generate", str(spec), *SMALL, "-o", out])
+    err = capsys.readouterr().err
+    assert info.value.code == 1
+    assert err.startswith(f"Error: cannot write {out}: ") and err.count("\n") == 1
+    assert cause in err
