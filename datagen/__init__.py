@@ -21,10 +21,11 @@ Example:
     True
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .api import generate, load_spec, load_spec_text, validate
-from .errors import DatagenError, SpecError
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
 
 __all__ = [
     "DatagenError",
@@ -35,3 +36,33 @@ __all__ = [
     "load_spec_text",
     "validate",
 ]
+
+# Public names are imported on first use: ``import datagen.rand`` (say, in a worker process)
+# must not pay for the spec loader, jsonschema, yaml, faker and doit that ``datagen.api`` pulls in.
+_LAZY = {
+    "DatagenError": ".errors",
+    "SpecError": ".errors",
+    "generate": ".api",
+    "load_spec": ".api",
+    "load_spec_text": ".api",
+    "validate": ".api",
+}
+
+if TYPE_CHECKING:
+    from .api import generate, load_spec, load_spec_text, validate
+    from .errors import DatagenError, SpecError
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module the first time the name is used (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -187,18 +187,34 @@ def generate_to_path(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> int:
-    """Generate into ``path`` atomically: a temporary file, renamed at the end, removed on error."""
+    """Generate into ``path`` atomically: a temporary file, renamed at the end, removed on error.
+
+    An existing device or FIFO (``/dev/null``, a named pipe) is written straight to instead, so
+    it survives. Every failure to write is a one-line WriterError naming ``path``.
+    """
+    from .fileio import same_file  # local: only this verb needs it
+
     if path == "-":
         return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress)
     target = Path(path)
     if target.is_dir():
         raise WriterError(
-            f"{path} is a directory; name a file, or use -o {target / default_output(ds, fmt)}"
+            f"cannot write {path}: it is a directory; name a file, "
+            f"or use -o {target / default_output(ds, fmt)}"
         )
-    if not target.parent.exists():
-        raise WriterError(f"directory {target.parent} does not exist; create it first")
+    parent = target.parent
+    if not parent.exists():
+        raise WriterError(
+            f"cannot write {path}: directory {parent} does not exist; create it first"
+        )
+    if not parent.is_dir():
+        raise WriterError(f"cannot write {path}: {parent} is not a directory")
+    if ds.file and same_file(ds.file, target):
+        raise WriterError(
+            f"cannot write {path}: it is the spec {ds.file} itself; name another output"
+        )
     with closing(dump_pieces(ds, fmt, jobs=jobs, progress=progress)) as pieces:
-        return atomic_write(target, pieces)[0]
+        return atomic_write(target, pieces, parents=False)[0]
 
 
 __all__ = [

@@ -7,6 +7,7 @@ exit codes: 0 ok, 1 invalid spec or failed work, 2 bad usage.
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 import traceback
 
@@ -245,6 +246,96 @@ def gc(root) -> None:
 
     files, size = pipeline.gc(root)
     click.echo(f"removed {files} files ({size:,} bytes)")
+
+
+def _spellings(words: tuple[str, ...]) -> str:
+    """``('first', 'name')`` -> ``first_name / firstName``; one word stays as it is."""
+    if len(words) == 1:
+        return words[0]
+    return f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}"
+
+
+def _param_text(schema: dict) -> str:
+    """A JSON-schema property in a few words: ``number 0..1``, ``uniform|normal``..."""
+    if "enum" in schema:
+        kind = "|".join(map(str, schema["enum"]))
+    else:
+        t = schema.get("type", "any")
+        kind = "|".join(t) if isinstance(t, list) else t
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    if lo is not None and hi is not None:
+        return f"{kind} {lo}..{hi}"
+    if lo is not None:
+        return f"{kind} >= {lo}"
+    if schema.get("exclusiveMinimum") is not None:
+        return f"{kind} > {schema['exclusiveMinimum']}"
+    return kind
+
+
+def generator_catalog() -> dict[str, dict]:
+    """Every registered generator: what it is, its params, the types it fills, what picks it."""
+    import inspect
+
+    from . import generators as g
+
+    picked_by: dict[str, list[str]] = {}
+    for words, name in g.SEMANTIC_RULES:
+        picked_by.setdefault(name, []).append(_spellings(words))
+    picked_by.setdefault("full_name", []).append("name (in a table of people: users, ...)")
+    out = {}
+    for name, cls in sorted(g.REGISTRY.items()):
+        doc = (inspect.getdoc(cls) or "").split("\n\n")[0]
+        out[name] = {
+            "description": " ".join(doc.split()).replace("``", "`"),
+            "params": {
+                p: {"required": p in cls.required, "schema": schema}
+                for p, schema in cls.params.items()
+            },
+            "types": sorted(cls.types) if cls.types is not None else None,
+            "column_names": sorted(picked_by.get(name, [])),
+            "default_for": sorted(t for t, d in g.TYPE_DEFAULTS.items() if d == name),
+        }
+    return out
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON document, keys sorted.")
+def generators(as_json) -> None:
+    """List every generator: its params, the types it fills, and what picks it for a column.
+
+    \b
+    Examples:
+      datagen generators
+      datagen generators --json | jq '.generators.email.params'
+
+    A column gets the generator named by its `generator:`; else one chosen by the last words of
+    its name (`email`, `billing_city`...), when the generator fills the column's type; else its
+    type's default. Params go under `params:` in the spec.
+    """
+    catalog = generator_catalog()
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"generators": catalog}, indent=2, sort_keys=True))
+        return
+    for i, (name, g) in enumerate(catalog.items()):
+        width = max((len(p) for p in g["params"]), default=0)
+        params = [
+            f"{p:<{width}}  {_param_text(s['schema'])}" + (" (required)" if s["required"] else "")
+            for p, s in sorted(g["params"].items())
+        ]
+        rows = [
+            ("fills", ", ".join(g["types"]) if g["types"] is not None else "any type"),
+            ("column names", ", ".join(g["column_names"]) or "-"),
+            ("default for", ", ".join(g["default_for"]) or "-"),
+        ]
+        click.echo(("\n" if i else "") + name)
+        click.echo(textwrap.fill(g["description"], 98, initial_indent="  ", subsequent_indent="  "))
+        for j, text in enumerate(params or ["none"]):
+            click.echo(f"  {'params:' if j == 0 else '':<15}{text}")
+        for label, text in rows:
+            line = f"{label + ':':<15}{text}"
+            click.echo(textwrap.fill(line, 98, initial_indent="  ", subsequent_indent=" " * 17))
 
 
 @cli.command()

@@ -2,7 +2,11 @@
 
 Every file datagen writes (dumps, cache objects, metas, locks) goes through :func:`atomic_write`,
 so an interrupted run never leaves a half-written file under the real name, and the next write of
-the same file removes the temporary files of writers that were killed.
+the same file removes the temporary files of writers that were killed on this host.
+
+A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is written
+straight to: renaming over it would destroy it. A symlink is followed, so the file it names is
+replaced and the link itself stays.
 
 Example:
     >>> import tempfile, pathlib
@@ -10,48 +14,167 @@ Example:
     >>> write_json(p, {"b": 1, "a": "é"})
     >>> p.read_text("utf-8")
     '{\\n  "a": "é",\\n  "b": 1\\n}\\n'
+    >>> atomic_write(pathlib.Path("/dev/null"), [b"gone"])[0]   # /dev/null stays a device
+    4
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
+import re
 import secrets
+import socket
+import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xxhash
+
+from .errors import WriterError
 
 READ_SIZE = 1 << 20
 
 
-def atomic_write(path: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
-    """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, xxh3-128)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def _host() -> str:
+    """This host's name as it appears in temporary file names: only ``[A-Za-z0-9-]``."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "localhost"
+
+
+HOST = _host()
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh temporary name beside ``path``: ``.NAME.HOST.PID.RAND.tmp``.
+
+    The host is in the name because on shared storage (NFS) a pid only means something on the
+    host that wrote it: :func:`_remove_orphans` deletes only this host's files.
+    """
+    return path.with_name(f".{path.name}.{HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` both exist and are one file (same device and inode).
+
+    >>> same_file("/dev/null", "/dev/../dev/null"), same_file("/dev/null", "/nonexistent")
+    (True, False)
+    """
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def cannot_write(path: Path | str, e: OSError) -> WriterError:
+    """The one-line error for a failed write: ``cannot write PATH: CAUSE``."""
+    return WriterError(f"cannot write {path}: {e.strerror or e}")
+
+
+def atomic_write(path: Path, pieces: Iterable[bytes], *, parents: bool = True) -> tuple[int, str]:
+    """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, xxh3-128).
+
+    ``parents`` creates missing parent directories. A failure to write raises
+    :class:`~datagen.errors.WriterError` naming ``path`` and leaves no temporary file behind; an
+    exception raised while producing ``pieces`` propagates unchanged.
+    """
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        special = False  # missing (or unreachable: opening the temporary file says why)
+    if special and not path.is_dir():
+        return _write_through(path, pieces)
+    shown, path = path, _follow(path)
+    try:
+        if parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_path(path)
+        fh = open(tmp, "xb")  # noqa: SIM115  (closed below, before the rename)
+    except OSError as e:
+        raise cannot_write(shown, e) from None
+    try:
+        result = _copy(pieces, fh, shown)
+        _close(fh, shown)
+        try:
+            os.replace(tmp, path)
+        except OSError as e:
+            raise cannot_write(shown, e) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            fh.close()
+        _discard(tmp)
+        raise
+    with contextlib.suppress(OSError):  # the write succeeded; tidying up is best effort
+        _remove_orphans(path)
+    return result
+
+
+def _follow(path: Path) -> Path:
+    """``path``, or the file a symlink at ``path`` names (replacing that keeps the link)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def _write_through(path: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
+    """Write into an existing device, FIFO or terminal: no temporary file, no rename."""
+    try:
+        fh = open(path, "wb")  # noqa: SIM115  (closed below)
+    except OSError as e:
+        raise cannot_write(path, e) from None
+    try:
+        result = _copy(pieces, fh, path)
+        _close(fh, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            fh.close()
+        raise
+    return result
+
+
+def _copy(pieces: Iterable[bytes], fh: BinaryIO, shown: Path) -> tuple[int, str]:
+    """Write every piece to ``fh``; returns (size, xxh3-128).
+
+    A failed write raises WriterError; an exception raised while producing a piece (even an
+    OSError, say from reading a cache object) propagates as it is.
+    """
     h = xxhash.xxh3_128()
     size = 0
-    try:
-        with open(tmp, "wb") as fh:
-            for piece in pieces:
-                fh.write(piece)
-                h.update(piece)
-                size += len(piece)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _remove_orphans(path)
+    for piece in pieces:
+        try:
+            fh.write(piece)
+        except OSError as e:
+            raise cannot_write(shown, e) from None
+        h.update(piece)
+        size += len(piece)
     return size, h.hexdigest()
 
 
+def _close(fh: BinaryIO, shown: Path) -> None:
+    """Close ``fh``; the last buffered bytes are written now, so this can fail too."""
+    try:
+        fh.close()
+    except OSError as e:
+        raise cannot_write(shown, e) from None
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file; a failure here must never hide the error being raised."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+_TMP_TAIL = re.compile(r"(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]+")
+
+
 def _remove_orphans(path: Path) -> None:
-    """Delete temporary files left for ``path`` by writers that were killed (their pid is gone)."""
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = stale.name[len(path.name) + 2 :].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+    """Delete temporary files left for ``path`` by writers on this host that were killed (their
+    pid is gone). Files of other hosts, and of the older ``.NAME.PID.RAND.tmp`` form (which does
+    not say its host), are left alone."""
+    prefix = f".{path.name}."
+    for stale in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        m = _TMP_TAIL.fullmatch(stale.name[len(prefix) : -len(".tmp")])
+        if m and m["host"] == HOST and not _alive(int(m["pid"])):
             stale.unlink(missing_ok=True)
 
 
@@ -64,10 +187,10 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        proc = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
-    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+    return proc.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def stable_json(doc: Any) -> str:
