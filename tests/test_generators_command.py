@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from datagen.cli import cli
 from datagen.generators import REGISTRY, TYPE_DEFAULTS
-from datagen.generators.base import get_or_raise
+from datagen.generators.base import UnknownGenerator, get_or_raise
 
 
 def run(*argv: str) -> str:
@@ -77,7 +77,7 @@ def test_help_has_an_example():
 
 
 def test_the_unknown_generator_hint_names_a_real_command():
-    with pytest.raises(KeyError, match="run 'datagen generators'") as info:
+    with pytest.raises(UnknownGenerator, match="run 'datagen generators'") as info:
         get_or_raise("zzzzzz")
     command = str(info.value).split("run 'datagen ")[1].split("'")[0]
     assert command in cli.commands

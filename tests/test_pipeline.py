@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from datagen.errors import SpecError
 from datagen.pipeline import build as pipeline
 from datagen.pipeline.cache import Cache
 
@@ -510,7 +511,7 @@ def test_repository_level_problems(tmp_path):
     (repo / "datasets" / "five_copy.yaml").unlink()
     text = FIXTURE.read_text().replace("version: 1", "version: 1\noutputs: [copy, tar]")
     (repo / "datasets" / "five.yaml").write_text(text)
-    with pytest.raises(PlanError, match="outputs tar are not supported"):
+    with pytest.raises(SpecError, match=r"outputs\[1\]: output 'tar' is not supported"):
         pipeline.build(repo, out=io.StringIO())
     with pytest.raises(PlanError, match="no specs in"):
         pipeline.build(tmp_path, out=io.StringIO())

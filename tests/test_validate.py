@@ -14,7 +14,7 @@ import pytest
 
 import datagen
 from datagen.errors import SpecError
-from datagen.spec.validate import schema
+from datagen.spec.structure import schema
 
 INVALID = sorted((Path(__file__).parent / "fixtures" / "invalid").glob("*.yaml"))
 VALID = sorted((Path(__file__).parent / "fixtures" / "specs").glob("*.yaml")) + sorted(

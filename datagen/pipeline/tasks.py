@@ -121,13 +121,6 @@ def _spec_build(text: str, file: str) -> SpecBuild:
     """Compiled once per process and spec text (task creation, up-to-date checks, the lock)."""
     path = Path(file)
     c = _compile_text(text, file)
-    ds = c.dataset
-    unsupported = [f for f in ds.outputs if f not in FORMATS]
-    if unsupported:
-        raise PlanError(
-            f"{path}: outputs {', '.join(unsupported)} are not supported by this datagen "
-            f"(it writes {', '.join(FORMATS)})"
-        )
     return SpecBuild(path.stem, path, text, c, compute_keys(c))
 
 

@@ -13,6 +13,7 @@ from ..idents import NAMEDATALEN
 from ..pgtypes import ALL_SPELLINGS, TypeParseError, parse_type
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
+from .outputs import output_problems
 from .structure import structure_problems
 
 
@@ -369,7 +370,7 @@ def build_model(
         raise SpecError(problems)
     builder = _Builder(doc, seed, rows or {}, scale)
     ds = builder.build()
-    problems += builder.problems
+    problems += builder.problems + output_problems(doc, ds)
     if problems:
         raise SpecError(problems)
     return ds
