@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .engine import DatasetPlan, TablePlan, chunks, unenforced_checks
+from .engine import DatasetPlan, chunks, generate_chunk, unenforced_checks
 from .errors import DatagenError, Problem, SpecError, WriterError
 from .fileio import atomic_write
 from .spec.load import load, load_text
 from .spec.model import Dataset
 from .spec.validate import compile_document
-from .writers import FORMATS
+from .writers import FORMATS, WRITERS, Toc, writer_for
+from .writers.codecs import encode
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
@@ -71,6 +72,12 @@ def validate(sources: list[str | Path]) -> list[Report]:
                     f"{where}: {path}: CHECK ({expr}) is not enforced by the generators "
                     "(it is kept in the DDL; rows violating it would fail to load)"
                 )
+            for fmt in dict.fromkeys(report.dataset.outputs):
+                if fmt not in WRITERS:
+                    report.warnings.append(
+                        f"{doc.file}: outputs: format {fmt!r} is not written by this datagen yet "
+                        f"(it writes {', '.join(WRITERS)}); 'datagen build' refuses the spec"
+                    )
         reports.append(report)
     return reports
 
@@ -81,14 +88,18 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(ds: Dataset, fmt: str) -> None:
-    plan = DatasetPlan(ds)
-    _WORKER["plan"], _WORKER["writer"] = plan, FORMATS[fmt][1](plan)
+    _WORKER["plan"], _WORKER["encoding"] = DatasetPlan(ds), writer_for(fmt).encoding
 
 
 def _encode_in_worker(qualname: str, start: int, stop: int) -> bytes:
     plan: DatasetPlan = _WORKER["plan"]  # type: ignore[assignment]
-    writer = _WORKER["writer"]
-    return writer.encode(plan.plan(plan.ds.table(qualname)), start, stop)  # type: ignore[attr-defined]
+    return encode_chunk(plan, qualname, _WORKER["encoding"], start, stop)  # type: ignore[arg-type]
+
+
+def encode_chunk(plan: DatasetPlan, qualname: str, encoding: str, start: int, stop: int) -> bytes:
+    """Rows ``start..stop`` of a table, generated, then encoded (writers never generate)."""
+    tp = plan.plan(plan.ds.table(qualname))
+    return encode(encoding, tp.table, generate_chunk(tp, start, stop))
 
 
 def generate(
@@ -115,22 +126,21 @@ def dump_pieces(
     ds: Dataset, fmt: str = "copy", *, jobs: int = 1, progress: Progress | None = None
 ) -> Iterator[bytes]:
     """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
-    if fmt not in FORMATS:
-        raise WriterError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    writer = writer_for(fmt)  # WriterError for an unknown format
     plan = DatasetPlan(ds)
-    writer = FORMATS[fmt][1](plan)
     pool = None
     if jobs > 1 and sum(t.rows for t in ds.tables) > 0:
         pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ds, fmt))
 
-    def encode_table(tp: TablePlan) -> Iterator[bytes]:
-        t = tp.table
+    def table_data(qualname: str) -> Iterator[bytes]:
+        t = ds.table(qualname)
         done = 0
         if progress:
             progress(t.name, 0, t.rows)
         if pool is None:
             pieces: Iterator[tuple[int, bytes]] = (
-                (stop - start, writer.encode(tp, start, stop)) for start, stop in chunks(t.rows)
+                (stop - start, encode_chunk(plan, qualname, writer.encoding, start, stop))
+                for start, stop in chunks(t.rows)
             )
         else:
             pieces = _ordered(pool, t.qualname, t.rows, jobs * 2)
@@ -141,7 +151,7 @@ def dump_pieces(
             yield data
 
     try:
-        yield from writer.chunks(encode_table)
+        yield from writer.pieces(Toc.from_dataset(ds), table_data)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
