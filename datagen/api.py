@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +11,13 @@ from typing import BinaryIO
 
 from .errors import DatagenError, Problem, SpecError, WriterError
 from .fileio import atomic_write
-from .plan import Compiled, DatasetPlan, TablePlan, chunks, compile_dataset, compile_document
+from .pipeline.executors import local_executor
+from .pipeline.jobs import ChunkJob
+from .plan import Compiled, chunks, compile_dataset, compile_document
+from .plan.source import SpecRef
 from .spec.load import load, load_text
 from .spec.model import Dataset
-from .writers import FORMATS
+from .writers import FORMATS, Toc, writer_for
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
@@ -83,20 +84,11 @@ def validate(sources: list[str | Path]) -> list[Report]:
     return reports
 
 
-# ---- parallel chunk encoding: workers rebuild the plan from the (picklable) dataset ----------
-
-_WORKER: dict[str, object] = {}
-
-
-def _init_worker(ds: Dataset, fmt: str) -> None:
-    plan = DatasetPlan(ds)
-    _WORKER["plan"], _WORKER["writer"] = plan, FORMATS[fmt][1](plan)
-
-
-def _encode_in_worker(qualname: str, start: int, stop: int) -> bytes:
-    plan: DatasetPlan = _WORKER["plan"]  # type: ignore[assignment]
-    writer = _WORKER["writer"]
-    return writer.encode(plan.table_plan(qualname), start, stop)  # type: ignore[attr-defined]
+def chunk_jobs(c: Compiled, qualname: str, encoding: str) -> Iterator[ChunkJob]:
+    """The jobs that make one table's rows, chunk by chunk, in order."""
+    ref = SpecRef.of(c)
+    for i, (start, stop) in enumerate(chunks(c.dataset.table(qualname).rows)):
+        yield ChunkJob(ref, qualname, i, start, stop, encoding)
 
 
 def generate(
@@ -109,7 +101,7 @@ def generate(
 ) -> int:
     """Write the dataset as one dump in format ``fmt`` to ``out``; returns bytes written.
 
-    With ``jobs > 1`` chunks are encoded in worker processes; the bytes are the same for any
+    With ``jobs > 1`` chunks are made in worker processes; the bytes are the same for any
     number of jobs because every chunk is a pure function of its rows.
     """
     total = 0
@@ -127,50 +119,27 @@ def dump_pieces(
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
     """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
-    if fmt not in FORMATS:
-        raise WriterError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    writer = writer_for(fmt)  # WriterError for an unknown format
     c = compiled(spec)
-    ds, plan = c.dataset, c.plan
-    writer = FORMATS[fmt][1](plan)
-    pool = None
-    if jobs > 1 and sum(t.rows for t in ds.tables) > 0:
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ds, fmt))
+    ds = c.dataset
+    executor = local_executor(jobs if any(t.rows for t in ds.tables) else 1)
 
-    def encode_table(tp: TablePlan) -> Iterator[bytes]:
-        t = tp.table
+    def table_data(qualname: str) -> Iterator[bytes]:
+        t = ds.table(qualname)
         done = 0
         if progress:
             progress(t.name, 0, t.rows)
-        if pool is None:
-            pieces: Iterator[tuple[int, bytes]] = (
-                (stop - start, writer.encode(tp, start, stop)) for start, stop in chunks(t.rows)
-            )
-        else:
-            pieces = _ordered(pool, t.qualname, t.rows, jobs * 2)
-        for n, data in pieces:
-            done += n
+        for result in executor.map(chunk_jobs(c, qualname, writer.encoding)):
+            done += result.rows
             if progress:
                 progress(t.name, done, t.rows)
-            yield data
+            assert result.data is not None
+            yield result.data
 
     try:
-        yield from writer.chunks(encode_table)
+        yield from writer.pieces(Toc.from_dataset(ds), table_data)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
-def _ordered(pool: ProcessPoolExecutor, qualname: str, rows: int, window: int):
-    """Encoded chunks in order, with at most ``window`` in flight (memory stays bounded)."""
-    pending: deque[tuple[int, Future[bytes]]] = deque()
-    for start, stop in chunks(rows):
-        pending.append((stop - start, pool.submit(_encode_in_worker, qualname, start, stop)))
-        if len(pending) >= window:
-            n, fut = pending.popleft()
-            yield n, fut.result()
-    while pending:
-        n, fut = pending.popleft()
-        yield n, fut.result()
+        executor.close()
 
 
 def default_output(spec: Compiled | Dataset, fmt: str) -> str:

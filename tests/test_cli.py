@@ -109,18 +109,18 @@ def test_invalid_spec_exits_1_and_leaves_no_file(tmp_path, capsys):
 
 
 def test_failure_mid_write_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
-    from datagen.writers import plain
+    from datagen.pipeline import executors
 
     calls = {"n": 0}
-    real = plain.PlainWriter.encode
+    real = executors.run_chunk
 
-    def boom(self, plan, start, stop):
+    def boom(*args):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full")
-        return real(self, plan, start, stop)
+        return real(*args)
 
-    monkeypatch.setattr(plain.PlainWriter, "encode", boom)
+    monkeypatch.setattr(executors, "run_chunk", boom)
     out = tmp_path / "shop.sql"
     out.write_bytes(b"previous good dump")
     with pytest.raises(OSError):

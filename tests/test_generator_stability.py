@@ -26,7 +26,7 @@ import datagen
 from datagen.columns import Block
 from datagen.generators import REGISTRY
 from datagen.plan import chunks, generate_chunk
-from datagen.writers.plain import copy_text
+from datagen.writers.codecs import copy_text
 
 DIGESTS = Path(__file__).parent / "fixtures" / "generator_digests.json"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import datagen
-from datagen.writers.schema import Schema
+from datagen.writers.toc import Toc
 
 LONG_T = "a_rather_long_table_name_for_testing_the_truncation_rules_x"
 LONG_C = "an_equally_long_column_name_to_push_past_sixty_three_bytes"
@@ -60,19 +60,19 @@ order by 1
 
 def test_default_names_match_postgres(pg):
     ds = datagen.load_spec_text(SPEC)
-    schema = Schema(ds)
+    toc = Toc.from_dataset(ds)
     ours = []
-    for e in schema.pre + schema.post:
+    for e in toc:
         if e.desc in ("CONSTRAINT", "FK CONSTRAINT"):
-            ours.append(e.name.split(" ", 1)[1])
+            ours.append(e.tag.split(" ", 1)[1])
         elif e.desc in ("INDEX", "SEQUENCE"):
-            ours.append(e.name)
+            ours.append(e.tag)
     ours += [
         m[1].replace('""', '"')
-        for m in re.finditer(r'CONSTRAINT "?((?:[^"]|"")+?)"? CHECK', schema.pre[0].sql)
+        for m in re.finditer(r'CONSTRAINT "?((?:[^"]|"")+?)"? CHECK', toc.entries[0].defn)
     ]
     # a PRIMARY KEY or UNIQUE constraint also names its index
-    ours += [e.name.split(" ", 1)[1] for e in schema.post if e.desc == "CONSTRAINT"]
+    ours += [e.tag.split(" ", 1)[1] for e in toc if e.desc == "CONSTRAINT"]
     db = pg.new_db()
     pg.run(["psql", "-c", UNNAMED], db=db)
     theirs = [r[0] for r in pg.query(db, NAMES.format(t=LONG_T))]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from datagen import textops
 from datagen.columns import Col
-from datagen.writers.plain import copy_rows, insert_values
+from datagen.writers.codecs import copy_rows, insert_values
 
 texts = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40

@@ -32,7 +32,7 @@ import xxhash
 
 from ..plan import CHUNK_ROWS, Compiled, TablePlan, chunks
 from ..versions import byte_shaping_versions
-from ..writers.schema import Schema
+from ..writers.toc import DATA, Toc
 
 FORMAT_VERSION = 2  # of the key documents themselves: 2 = built from the compiled plan
 
@@ -117,13 +117,13 @@ def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str
     }
 
 
-def ddl_digest(c: Compiled) -> str:
-    """The digest of the set of DDL statements of the dump (types, tables, sequences,
-    constraints, indexes), including enum types no column uses; data and sequence values are not
-    DDL. A set: the order of tables in the spec reorders the dump (whose own check compares the
-    ordered table list) but reaches no table's key."""
-    schema = Schema(c.dataset)
-    return digest("\n".join(sorted(e.desc + "\0" + e.sql for e in [*schema.pre, *schema.post])))
+def ddl_digest(toc: Toc, qualname: str) -> str:
+    """The digest of a table's DDL (its table, sequences, keys, indexes, foreign keys) and of the
+    dataset's own (schemas, enum types, including those no column uses); data and sequence
+    values are not DDL. A set of statements: the order of tables in the spec reorders the dump
+    (whose own check compares the ordered table list) but reaches no table's key."""
+    entries = [e for e in toc if e.section != DATA and e.table in (None, qualname)]
+    return digest("\n".join(sorted(f"{e.desc}\0{e.namespace}\0{e.defn}" for e in entries)))
 
 
 def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKey]:
@@ -158,7 +158,7 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         }
         fingerprints[q] = digest(canonical(doc))
 
-    ddl = ddl_digest(c)
+    toc = Toc.from_dataset(ds)
     out = {}
     for q, plan in plans.items():
         t = plan.table
@@ -168,7 +168,7 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
             "table": data_document(plan),
             "parents": {p: fingerprints[p] for p in parents_of(q, only_key_columns=False)},
         }
-        doc = {**data, "kind": "table", "ddl": ddl}
+        doc = {**data, "kind": "table", "ddl": ddl_digest(toc, q)}
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
         chunk_base = {**data, "kind": "chunk", "table": dict(data["table"])}

@@ -33,8 +33,8 @@ from ..plan import CHUNK_ROWS, Compiled, compile_document, generate_chunk
 from ..spec.load import load_text
 from ..spec.model import Dataset
 from ..versions import byte_shaping_versions
-from ..writers import FORMATS
-from ..writers.plain import PlainWriter, copy_text
+from ..writers import FORMATS, WRITERS, Toc, writer_for
+from ..writers.codecs import copy_text, encode
 from .cache import Cache
 from .keys import TableKey, compute_keys
 
@@ -48,7 +48,7 @@ DOIT_CONFIG = {
 }
 
 # format -> the chunk encoding it is assembled from
-ENCODING = {"copy": "copy", "sql": "inserts"}
+ENCODING = {fmt: w.encoding for fmt, w in WRITERS.items()}
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -130,10 +130,10 @@ def _compile_text(text: str, file: str) -> Compiled:
 
 
 @functools.lru_cache(maxsize=8)
-def _plan(text: str, file: str) -> tuple[Compiled, dict[str, PlainWriter]]:
-    """The compiled plan and writers for a spec text, built once per process."""
+def _plan(text: str, file: str) -> tuple[Compiled, Toc]:
+    """The compiled plan and the dump's TOC for a spec text, built once per process."""
     c = _compile_text(text, file)
-    return c, {enc: PlainWriter(c.plan, inserts=enc == "inserts") for enc in ENCODING.values()}
+    return c, Toc.from_dataset(c.dataset)
 
 
 # ---- actions (module level, plain arguments) -------------------------------------------------
@@ -155,11 +155,10 @@ def build_chunk(
     cache = Cache(cache_dir)
     if cache.valid(chunk["key"], encoding):
         return {"reused": True}
-    c, writers = _plan(text, file)
-    tplan = c.table_plan(table["qualname"])
+    tplan = _plan(text, file)[0].table_plan(table["qualname"])
     start, stop = chunk["start"], chunk["stop"]
     cols = generate_chunk(tplan, start, stop)
-    data = writers[encoding].encode_values(tplan, cols, start, stop)
+    data = encode(encoding, tplan.table, cols)
     names = [c.name for c in tplan.table.columns]
     keys = [copy_text(cols[names.index(c)]) for c in table["key_columns"]]
     key_digest = xxhash.xxh3_128_hexdigest(textops.join_rows(keys, b"\t", b"\n")) if keys else None
@@ -227,14 +226,19 @@ def assemble(
 ) -> None:
     """Write one dump in ``build/`` from the cached chunks, atomically, and record its digest."""
     cache = Cache(cache_dir)
-    writers = _plan(text, file)[1]
-    encoding = ENCODING[fmt]
+    writer = writer_for(fmt)
+    encoding = writer.encoding
     by_name = {tk["qualname"]: tk for tk in tables}
 
-    def encoded(tplan) -> Iterator[bytes]:
-        return _chunk_pieces(cache, text, file, by_name[tplan.table.qualname], encoding)
+    def encoded(qualname: str) -> Iterator[bytes]:
+        return _chunk_pieces(cache, text, file, by_name[qualname], encoding)
 
-    size, dig = atomic_write(Path(out), writers[encoding].chunks(encoded))
+    def table_size(qualname: str) -> int:  # from build_table's manifest, before any byte is read
+        manifest = cache.meta(by_name[qualname]["key"], "table")["manifest"]
+        return manifest["encodings"][encoding]["bytes"]
+
+    pieces = writer.pieces(_plan(text, file)[1], encoded, table_size)
+    size, dig = atomic_write(Path(out), pieces)
     write_json(
         Path(meta_path),
         {

@@ -30,15 +30,26 @@ class SpecRef:
 
     @classmethod
     def of(cls, c: Compiled) -> SpecRef:
-        """The reference a compiled plan came from (a dataset made in code is pickled)."""
-        if c.source is not None:
-            return c.source
-        return cls(pickled=pickle.dumps(c.dataset, protocol=5))
+        """The reference a compiled plan came from (a dataset made in code is pickled).
+
+        The plan is remembered, so this process (and workers forked from it) reuse it."""
+        ref = c.source if c.source is not None else cls(pickled=pickle.dumps(c.dataset, 5))
+        _KNOWN[ref] = c if c.source is not None else replace(c, source=ref)
+        while len(_KNOWN) > 4:
+            del _KNOWN[next(iter(_KNOWN))]
+        return ref
+
+
+_KNOWN: dict[SpecRef, Compiled] = {}  # plans compiled in this process, by reference
+
+
+def compile_ref(ref: SpecRef) -> Compiled:
+    """The compiled plan of ``ref``, once per process."""
+    return _KNOWN.get(ref) or _compile_ref(ref)
 
 
 @functools.lru_cache(maxsize=4)
-def compile_ref(ref: SpecRef) -> Compiled:
-    """The compiled plan of ``ref``, once per process."""
+def _compile_ref(ref: SpecRef) -> Compiled:
     from .compile import compile_dataset, compile_document
 
     if ref.pickled is not None:

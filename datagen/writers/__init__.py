@@ -1,13 +1,27 @@
-"""Output writers keyed by their ``--format`` name, and the file name each one writes."""
+"""Output writers keyed by their ``--format`` name, and the file name each one writes.
+
+- :mod:`.toc`     the dump's objects (pg_dump's table of contents), built once per dataset;
+- :mod:`.codecs`  chunk encodings of already-generated rows (COPY text, INSERTs);
+- :mod:`.base`    the registry: :func:`register`, :data:`WRITERS`, :func:`writer_for`;
+- :mod:`.plain`   the plain SQL formats, ``copy`` and ``sql``.
+
+Nothing here generates data: callers hand writers encoded chunks (see :class:`.base.Writer`).
+"""
 
 from __future__ import annotations
 
-from .plain import PlainWriter
+from . import plain  # noqa: F401  (registers the plain formats)
+from .base import FORMATS, WRITERS, TableData, TableSize, Writer, register, writer_for
+from .toc import Toc, TocEntry
 
-# format -> (file name pattern, writer factory)
-FORMATS = {
-    "copy": ("{name}.sql", lambda plan: PlainWriter(plan, inserts=False)),
-    "sql": ("{name}.inserts.sql", lambda plan: PlainWriter(plan, inserts=True)),
-}
-
-__all__ = ["FORMATS", "PlainWriter"]
+__all__ = [
+    "FORMATS",
+    "WRITERS",
+    "TableData",
+    "TableSize",
+    "Toc",
+    "TocEntry",
+    "Writer",
+    "register",
+    "writer_for",
+]

@@ -1,21 +1,20 @@
-"""Plain SQL dumps for psql: ``copy`` (COPY ... FROM stdin blocks, as pg_dump writes them) and
-``sql`` (batched multi-row INSERTs). Both stream chunk by chunk: memory does not grow with rows.
+"""Plain SQL dumps for psql, rendered from the TOC: ``copy`` (COPY ... FROM stdin blocks, as
+pg_dump writes them) and ``sql`` (batched multi-row INSERTs). Both stream the table data chunk by
+chunk as the caller yields it: memory does not grow with rows.
+
+Each entry is printed as pg_dump's plain format prints it: a comment header naming the object,
+then its definition; a TABLE DATA entry prints its COPY statement, the rows, and ``\\.``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import ClassVar
 
-import numpy as np
-
-from .. import __version__, textops
-from ..columns import Col
-from ..idents import comment_line, qualified
-from ..plan import DatasetPlan, TablePlan, generate_chunk
+from ..idents import comment_line
 from ..versions import byte_shaping_versions
-from .schema import Entry, Schema
-
-INSERT_BATCH = 1000
+from .base import TableData, TableSize, Writer, register
+from .toc import Toc, TocEntry
 
 HEADER = """--
 -- PostgreSQL database dump
@@ -42,108 +41,53 @@ FOOTER = """--
 
 """
 
-_COPY_SPECIAL = b"\\\t\n\r"
+
+def header() -> bytes:
+    versions = byte_shaping_versions()
+    libs = ", ".join(f"{k} {v}" for k, v in versions.items())
+    return HEADER.format(version=versions["datagen"], libs=libs).encode()
 
 
-def _copy_escape(raw: bytes) -> bytes:
-    return (
-        raw.replace(b"\\", b"\\\\")
-        .replace(b"\t", b"\\t")
-        .replace(b"\n", b"\\n")
-        .replace(b"\r", b"\\r")
-    )
-
-
-def copy_text(col: Col) -> np.ndarray:
-    """A column as COPY text: backslash, tab, newline and CR escaped; NULL as ``\\N``."""
-    text = col.text
-    if text.dtype.itemsize and text.size:
-        text = textops.map_where(text, textops.any_byte(text, _COPY_SPECIAL), _copy_escape)
-    if col.null is not None and col.null.any():
-        text = np.where(col.null, b"\\N", text)
-    return text
-
-
-def copy_rows(cols: list[Col]) -> bytes:
-    return textops.join_rows([copy_text(c) for c in cols], b"\t", b"\n")
-
-
-def insert_values(col: Col, quoted: bool) -> np.ndarray:
-    """A column as SQL literals: quoted (quotes doubled) where the type needs it; NULL."""
-    text = col.text
-    if quoted:
-        text = textops.map_where(
-            text, textops.any_byte(text, b"'"), lambda b: b.replace(b"'", b"''")
-        )
-        text = np.strings.add(np.strings.add(b"'", text), b"'")
-    if col.null is not None and col.null.any():
-        text = np.where(col.null, b"NULL", text)
-    return text
-
-
-def _comment(e: Entry) -> str:
+def comment(e: TocEntry) -> bytes:
     # names are validated free of control characters; sanitising here as well means no future
     # path into this comment can end it early and run the rest of a name as SQL
-    name, schema = comment_line(e.name), comment_line(e.schema or "-")
-    return f"--\n-- Name: {name}; Type: {e.desc}; Schema: {schema}; Owner: -\n--\n\n"
+    name, schema = comment_line(e.tag), comment_line(e.namespace or "-")
+    return f"--\n-- Name: {name}; Type: {e.desc}; Schema: {schema}; Owner: -\n--\n\n".encode()
 
 
-def entry_sql(e: Entry) -> bytes:
-    return (_comment(e) + e.sql + "\n").encode("utf-8")
+class PlainWriter(Writer):
+    """A plain dump; ``copy`` wraps each table's data in COPY ... ``\\.``, ``sql`` does not."""
 
+    copy: ClassVar[bool]
 
-class PlainWriter:
-    """Writes one dataset as a plain dump; ``inserts`` switches COPY blocks to INSERTs."""
-
-    def __init__(self, dsplan: DatasetPlan, inserts: bool = False) -> None:
-        self.dsplan = dsplan
-        self.inserts = inserts
-        self.schema = Schema(dsplan.ds)
-
-    def header(self) -> bytes:
-        libs = ", ".join(f"{k} {v}" for k, v in byte_shaping_versions().items())
-        return HEADER.format(version=__version__, libs=libs).encode()
-
-    def encode(self, plan: TablePlan, start: int, stop: int) -> bytes:
-        """Rows ``start..stop`` of a table as COPY lines or INSERT statements."""
-        return self.encode_values(plan, generate_chunk(plan, start, stop), start, stop)
-
-    def encode_values(self, plan: TablePlan, values: list[Col], start: int, stop: int) -> bytes:
-        """Generated columns of rows ``start..stop`` as COPY lines or INSERT statements."""
-        t = plan.table
-        if not self.inserts:
-            return copy_rows(values)
-        q = qualified(t.schema, t.name)
-        cols = self.schema.tables[t.qualname].columns_sql
-        lits = [insert_values(v, c.type.quoted) for v, c in zip(values, t.columns, strict=True)]
-        out = []
-        for b in range(0, stop - start, INSERT_BATCH):
-            part = [x[b : b + INSERT_BATCH] for x in lits]
-            body = textops.join_rows(part, b", ", b")", b"\t(", b",\n")
-            out.append(f"INSERT INTO {q} ({cols}) VALUES\n".encode() + body + b";\n")
-        return b"".join(out)
-
-    def table_data(self, plan: TablePlan, encoded: Iterator[bytes]) -> Iterator[bytes]:
-        t = plan.table
-        q = qualified(t.schema, t.name)
-        cols = self.schema.tables[t.qualname].columns_sql
-        yield _comment(Entry("TABLE DATA", t.name, t.schema, "", "data")).encode()
-        if not self.inserts:
-            yield f"COPY {q} ({cols}) FROM stdin;\n".encode()
-        yield from encoded
-        if not self.inserts:
-            yield b"\\.\n"
-        yield b"\n\n"
-
-    def chunks(self, encode_table: Callable[[TablePlan], Iterator[bytes]]) -> Iterator[bytes]:
-        """The whole dump, piece by piece; ``encode_table`` yields a table's encoded chunks."""
-        yield self.header()
-        for e in self.schema.pre:
-            yield entry_sql(e)
-        for plan in self.dsplan.all():
-            yield from self.table_data(plan, encode_table(plan))
-            for e in self.schema.setval(plan.table):
-                yield entry_sql(e)
-        for e in self.schema.post:
-            yield entry_sql(e)
+    def pieces(
+        self, toc: Toc, table_data: TableData, table_size: TableSize | None = None
+    ) -> Iterator[bytes]:
+        yield header()
+        for e in toc:
+            yield comment(e)
+            if e.desc != "TABLE DATA":
+                yield (e.defn + "\n").encode("utf-8")
+                continue
+            assert e.table is not None
+            if self.copy:
+                yield e.copy_stmt.encode("utf-8")
+            yield from table_data(e.table)
+            if self.copy:
+                yield b"\\.\n"
+            yield b"\n\n"
         yield FOOTER.encode()
+
+
+@register("copy")
+class CopyWriter(PlainWriter):
+    pattern = "{name}.sql"
+    encoding = "copy"
+    copy = True
+
+
+@register("sql")
+class InsertsWriter(PlainWriter):
+    pattern = "{name}.inserts.sql"
+    encoding = "inserts"
+    copy = False
