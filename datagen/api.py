@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -117,7 +116,7 @@ def dump_pieces(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
     writer = writer_for(fmt)  # WriterError for an unknown format
     c = compiled(spec)
@@ -178,12 +177,16 @@ def generate_to_path(
         )
     if not parent.is_dir():
         raise WriterError(f"cannot write {path}: {parent} is not a directory")
-    if ds.file and same_file(ds.file, target):
+    spec_file = (ds.dataset if isinstance(ds, Compiled) else ds).file
+    if spec_file and same_file(spec_file, target):
         raise WriterError(
-            f"cannot write {path}: it is the spec {ds.file} itself; name another output"
+            f"cannot write {path}: it is the spec {spec_file} itself; name another output"
         )
-    with closing(dump_pieces(ds, fmt, jobs=jobs, progress=progress)) as pieces:
+    pieces = dump_pieces(ds, fmt, jobs=jobs, progress=progress)
+    try:
         return atomic_write(target, pieces, parents=False)[0]
+    finally:
+        pieces.close()  # stops the executor's workers at once if the write failed
 
 
 __all__ = [

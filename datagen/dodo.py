@@ -6,8 +6,9 @@ doit changes into the dodo file's directory before importing it, and opens its d
 
 from pathlib import Path
 
+from .pipeline.project import Project
 from .pipeline.tasks import DOIT_CONFIG as _BASE
-from .pipeline.tasks import Project, task_datagen
+from .pipeline.tasks import task_datagen
 
 Path(_BASE["dep_file"]).parent.mkdir(parents=True, exist_ok=True)
 

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check datagen tests bench dodo.py
 .venv/bin/ruff format --check datagen tests bench dodo.py
+.venv/bin/mypy
 .venv/bin/coverage erase
 .venv/bin/coverage run -m pytest "$@"
 .venv/bin/coverage combine -q

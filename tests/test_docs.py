@@ -259,7 +259,7 @@ Run the main job on a fresh machine (installs into `.venv`, compiles `datasets/*
 
     python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/datagen build
 
-Set up and run the whole test suite (lint, format check, tests against a throwaway PostgreSQL, coverage):
+Set up and run the whole test suite (lint, format check, mypy, tests against a throwaway PostgreSQL, coverage):
 
     ./scripts/test.sh
 """

@@ -454,16 +454,16 @@ def test_cli_verbs(tmp_path, capsys):
 
 
 def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
-    from datagen.pipeline import keys, tasks
+    from datagen.pipeline import actions, keys, project
 
     repo = make_repo(tmp_path / "r")
     built(repo)
     pinned = keys.byte_shaping_versions()["faker"]
     newer = {**keys.byte_shaping_versions(), "faker": "99.0.0"}
     monkeypatch.setattr(keys, "byte_shaping_versions", lambda: newer)
-    monkeypatch.setattr(tasks, "byte_shaping_versions", lambda: newer)
+    monkeypatch.setattr(actions, "byte_shaping_versions", lambda: newer)
     monkeypatch.setattr(pipeline, "byte_shaping_versions", lambda: newer)
-    tasks._spec_build.cache_clear()
+    project._spec_build.cache_clear()
     try:
         lines = pipeline.plan(repo)
         assert sum("rebuild" in line for line in lines) == 5
@@ -471,7 +471,7 @@ def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
         assert all(change in line for line in lines if "rebuild" in line)
         assert any("written by" in p for p in pipeline.check(repo))
     finally:
-        tasks._spec_build.cache_clear()
+        project._spec_build.cache_clear()
 
 
 def test_ddl_only_edits_rewrite_the_dump_but_no_chunk(tmp_path):

@@ -16,7 +16,7 @@ import yaml
 import datagen
 from datagen import api
 from datagen.errors import WriterError
-from datagen.pipeline import tasks
+from datagen.pipeline import actions, project, tasks
 from datagen.pipeline.build import build
 from datagen.pipeline.executors import InlineExecutor
 from datagen.writers import FORMATS, WRITERS, Toc, Writer, register, writer_for
@@ -330,11 +330,11 @@ def test_assemble_gives_two_phase_writers_the_sizes_first(tmp_path, monkeypatch)
     (repo / "datasets" / "shop.yaml").write_text(SPECS["shop"].read_text())
     build(repo, out=io.StringIO())
     monkeypatch.setitem(WRITERS, "sized", _Sized)
-    c = tasks.compile_spec(repo / "datasets" / "shop.yaml")
+    c = project.compile_spec(repo / "datasets" / "shop.yaml")
     tables = [tasks._tk_dict(tk) for tk in c.keys.values()]
     out = tmp_path / "shop.sized"
     cache_dir = str(repo / "cache")
-    tasks.assemble(
+    actions.assemble(
         c.text, str(c.path), cache_dir, "sized", tables, str(out), str(tmp_path / "m.json")
     )
     ds = c.dataset

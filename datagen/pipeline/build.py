@@ -18,17 +18,12 @@ from doit.reporter import ConsoleReporter
 
 from ..errors import DatagenError, PlanError, SpecError, suggest
 from ..versions import byte_shaping_versions
+from .actions import lock_ok, output_ok
 from .cache import Cache
+from .executors import local_executor
 from .keys import diff
-from .tasks import (
-    DOIT_CONFIG,
-    Project,
-    SpecBuild,
-    compile_spec,
-    lock_ok,
-    output_ok,
-    project_tasks,
-)
+from .project import Project, SpecBuild, compile_spec
+from .tasks import DOIT_CONFIG, project_tasks
 
 
 class BuildError(DatagenError):
@@ -116,13 +111,12 @@ class BuildReport:
 
 
 class _Reporter(ConsoleReporter):
-    """Collects what ran; prints failures as doit does and, on a terminal, one progress line."""
+    """Collects what ran into its own report; prints failures as doit does and, on a terminal,
+    one progress line. One instance per run: doit is handed the instance, not the class."""
 
-    report: BuildReport | None = None
-
-    def __init__(self, outstream, options):
+    def __init__(self, outstream, options, report: BuildReport) -> None:
         super().__init__(outstream, options)
-        _Reporter.report = BuildReport()
+        self.report = report
         self.total = 0
         self.progress = sys.stderr.isatty()
 
@@ -156,15 +150,15 @@ class _Reporter(ConsoleReporter):
 class _Loader(TaskLoader2):
     """Feeds doit the task creator of :mod:`datagen.pipeline.tasks` for one project."""
 
-    def __init__(self, project: Project, names: list[str] | None) -> None:
+    def __init__(self, project: Project, names: list[str] | None, reporter: _Reporter) -> None:
         super().__init__()
-        self.project, self.names = project, names
+        self.project, self.names, self.reporter = project, names, reporter
 
     def load_doit_config(self) -> dict[str, Any]:
         return {
             **DOIT_CONFIG,
             "dep_file": str(self.project.root / DOIT_CONFIG["dep_file"]),
-            "reporter": _Reporter,
+            "reporter": self.reporter,
         }
 
     def load_tasks(self, cmd, pos_args):
@@ -176,14 +170,44 @@ class _Loader(TaskLoader2):
         return load_tasks({"task_datagen": task_datagen}, self.cmd_names, cmd.execute_tasks)
 
 
-def run_doit(project: Project, names: list[str] | None, jobs: int = 1) -> BuildReport:
-    """Run the build's tasks through doit's API; BuildError if a task failed."""
+def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: BuildReport) -> None:
+    """Make every chunk that the cache lacks, on an executor (``jobs`` worker processes); each
+    made chunk is reported under the name of the doit task that would have made it."""
+    cache = Cache(project.cache_dir)
+    todo = [
+        (name, job)
+        for c in specs
+        for name, job in c.jobs(project)
+        if job.key is None or not cache.valid(job.key, job.encoding)
+    ]
+    if not todo:
+        return
+    executor = local_executor(min(jobs, len(todo)))
+    show = sys.stderr.isatty()
+    try:
+        results = executor.map(job for _, job in todo)
+        for i, ((name, _), result) in enumerate(zip(todo, results, strict=True), 1):
+            if not result.reused:
+                report.executed.append(name)
+            if show:
+                sys.stderr.write(f"\r\x1b[K[{i}/{len(todo)} chunks] {name}")
+                sys.stderr.flush()
+    finally:
+        executor.close()
+        if show:
+            sys.stderr.write("\r\x1b[K")
+
+
+def run_doit(
+    project: Project, names: list[str] | None, jobs: int = 1, specs: list[SpecBuild] | None = None
+) -> BuildReport:
+    """Run a build: the executor makes the missing chunks, then doit writes manifests, dumps and
+    locks (its chunk tasks find their objects made); BuildError if anything failed."""
     project.cache_dir.mkdir(parents=True, exist_ok=True)
-    argv = ["run"]
-    if jobs > 1:
-        argv += ["-n", str(jobs), "-P", "process"]
-    code = DoitMain(_Loader(project, names)).run(argv)
-    report = _Reporter.report or BuildReport()
+    report = BuildReport()
+    fill_cache(project, specs if specs is not None else select(project, names), jobs, report)
+    reporter = _Reporter(sys.stdout, {"failure_verbosity": 0}, report)
+    code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
         raise BuildError(f"build failed ({', '.join(report.failed) or f'doit exit code {code}'})")
     return report
@@ -195,7 +219,7 @@ def build(
     """Build the datasets of a repository incrementally; print what was regenerated."""
     project = Project(Path(root).resolve())
     compiled = select(project, names)
-    report = run_doit(project, names, jobs)
+    report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
     return report

@@ -1,0 +1,202 @@
+"""The actions and up-to-date checks of the doit tasks: module-level functions of plain values.
+
+Plain values (the spec's text, dicts of keys; never a parsed object) run the same under the fork,
+spawn and forkserver start methods and in doit's thread pool. Chunks are made by
+:func:`~datagen.pipeline.jobs.run_chunk` alone; a table's manifest, a dump and a lock are made
+from the cache's objects and metas, and an object found damaged is made again, never shipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import xxhash
+from doit.exceptions import TaskFailed
+
+from ..errors import CacheError, PlanError, SpecError
+from ..fileio import atomic_write, file_digest, read_json, stable_json, write_json
+from ..plan import CHUNK_ROWS
+from ..plan.source import compile_ref
+from ..versions import byte_shaping_versions
+from ..writers import Toc, writer_for
+from .cache import Cache
+from .jobs import ChunkJob, run_chunk
+from .project import Project, compile_spec, job_from_dicts, spec_ref
+
+
+def make_chunk(job: ChunkJob) -> dict[str, Any]:
+    """doit's action for a chunk task: :func:`run_chunk`, reporting whether it was reused."""
+    return {"reused": run_chunk(job).reused}
+
+
+def _rebuild_chunk(
+    cache: Cache, text: str, file: str, tk: dict[str, Any], ck: dict[str, Any], encoding: str
+) -> None:
+    """Generate a chunk again whose object was lost or damaged after its task ran."""
+    cache.remove(ck["key"], encoding)
+    run_chunk(job_from_dicts(spec_ref(text, file), str(cache.root), tk, ck, encoding))
+
+
+def _combine(digests: list[str]) -> str:
+    """The digest of a sequence of chunk digests (a table's digest, without re-reading data)."""
+    return xxhash.xxh3_128_hexdigest("\n".join(digests).encode())
+
+
+def _chunk_pieces(
+    cache: Cache, text: str, file: str, tk: dict[str, Any], encoding: str
+) -> Iterator[bytes]:
+    """A table's data from its cached chunks; a damaged chunk is regenerated, never shipped."""
+    for ck in tk["chunks"]:
+        try:
+            yield b"".join(cache.stream(ck["key"], encoding))
+        except CacheError:
+            _rebuild_chunk(cache, text, file, tk, ck, encoding)
+            yield cache.read(ck["key"], encoding)
+
+
+def _meta(cache: Cache, key: str, kind: str) -> dict[str, Any]:
+    meta = cache.meta(key, kind)
+    if meta is None:
+        raise CacheError(f"cache object {key}.{kind} is missing its meta")
+    return meta
+
+
+def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodings: list[str]):
+    """Check a table's chunks and write its manifest: sizes and digests over its chunks."""
+    cache = Cache(cache_dir)
+    if cache.valid(tk["key"], "table"):
+        return {"reused": True}
+    manifest: dict[str, Any] = {"input_key": tk["key"], "rows": tk["rows"], "encodings": {}}
+    for enc in encodings:
+        metas = []
+        for ck in tk["chunks"]:
+            if not cache.valid(ck["key"], enc):
+                _rebuild_chunk(cache, text, file, tk, ck, enc)
+            metas.append(_meta(cache, ck["key"], enc))
+        manifest["encodings"][enc] = {
+            "bytes": sum(m["size"] for m in metas),
+            "digest": _combine([m["digest"] for m in metas]),
+        }
+    key_digests = [_meta(cache, ck["key"], encodings[0])["key_digest"] for ck in tk["chunks"]]
+    manifest["key_digest"] = _combine(key_digests) if tk["key_columns"] else None
+    manifest["chunks"] = [ck["key"] for ck in tk["chunks"]]
+    cache.put(tk["key"], "table", [b""], tk["document"], manifest=manifest)
+    return {"reused": False}
+
+
+def assemble(
+    text: str,
+    file: str,
+    cache_dir: str,
+    fmt: str,
+    tables: list[dict[str, Any]],
+    out: str,
+    meta_path: str,
+) -> None:
+    """Write one dump in ``build/`` from the cached chunks, atomically, and record its digest."""
+    cache = Cache(cache_dir)
+    writer = writer_for(fmt)
+    encoding = writer.encoding
+    by_name = {tk["qualname"]: tk for tk in tables}
+
+    def encoded(qualname: str) -> Iterator[bytes]:
+        return _chunk_pieces(cache, text, file, by_name[qualname], encoding)
+
+    def table_size(qualname: str) -> int:  # from build_table's manifest, before any byte is read
+        manifest = _meta(cache, by_name[qualname]["key"], "table")["manifest"]
+        return manifest["encodings"][encoding]["bytes"]
+
+    toc = Toc.from_dataset(compile_ref(spec_ref(text, file)).dataset)
+    pieces = writer.pieces(toc, encoded, table_size)
+    size, dig = atomic_write(Path(out), pieces)
+    write_json(
+        Path(meta_path),
+        {
+            "file": out,
+            "bytes": size,
+            "digest": dig,
+            "mtime_ns": Path(out).stat().st_mtime_ns,
+            "tables": [tk["key"] for tk in tables],
+        },
+    )
+
+
+def lock_text(project: Project, spec: Path) -> str:
+    """The lock file a build of ``spec`` writes, from the cache's manifests and output metas."""
+    c = compile_spec(spec)
+    cache = Cache(project.cache_dir)
+    tables = {}
+    for q, tk in c.keys.items():
+        meta = cache.meta(tk.key, "table")
+        m: dict[str, Any] = meta["manifest"] if meta else {}
+        encodings: dict[str, Any] = m.get("encodings", {})
+        enc: dict[str, Any] = encodings.get("copy") or next(iter(encodings.values()), {})
+        tables[q] = {
+            "input_key": tk.key,
+            "rows": tk.rows,
+            "bytes": enc.get("bytes"),
+            "digest": enc.get("digest"),
+            "key_digest": m.get("key_digest"),
+        }
+    outputs = {}
+    for fmt in c.formats:
+        meta = _read_json(project.output_meta(c.stem, fmt))
+        outputs[fmt] = {
+            "file": os.path.relpath(c.output_path(project, fmt), project.root),
+            "bytes": meta.get("bytes"),
+            "digest": meta.get("digest"),
+        }
+    return stable_json(
+        {
+            "dataset": c.dataset.name,
+            "spec": c.path.name,
+            "chunk_rows": CHUNK_ROWS,
+            "versions": byte_shaping_versions(),
+            "tables": tables,
+            "outputs": outputs,
+        }
+    )
+
+
+def write_lock(root: str, spec: str) -> None:
+    project = Project(Path(root))
+    atomic_write(project.lock_path(Path(spec).stem), [lock_text(project, Path(spec)).encode()])
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return read_json(path) or {}
+
+
+# ---- up-to-date checks ------------------------------------------------------------------------
+
+
+def object_ok(cache_dir: str, key: str, kind: str) -> bool:
+    return Cache(cache_dir).valid(key, kind)
+
+
+def output_ok(out: str, meta_path: str, table_keys: list[str]) -> bool:
+    meta = _read_json(Path(meta_path))
+    try:
+        st = Path(out).stat()
+    except FileNotFoundError:
+        return False
+    if meta.get("tables") != table_keys or st.st_size != meta.get("bytes"):
+        return False
+    return st.st_mtime_ns == meta.get("mtime_ns") or file_digest(Path(out))[1] == meta["digest"]
+
+
+def lock_ok(root: str, spec: str) -> bool:
+    """The lock says what a fresh write would say."""
+    project = Project(Path(root))
+    try:
+        current = project.lock_path(Path(spec).stem).read_text("utf-8")
+        return lock_text(project, Path(spec)) == current
+    except (FileNotFoundError, SpecError, PlanError):
+        return False
+
+
+def report_invalid(message: str) -> TaskFailed:
+    return TaskFailed(message)

@@ -1,0 +1,148 @@
+"""A repository's layout (``datasets/``, ``cache/``, ``build/``) and its specs, compiled once.
+
+Each spec becomes a :class:`SpecBuild`: the compiled plan, the input keys of its tables, and the
+chunk jobs that fill the cache, the same jobs whether ``datagen build`` runs them through an
+executor or plain ``doit`` runs them as tasks.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..plan import Compiled
+from ..plan.source import SpecRef, compile_ref
+from ..spec.model import Dataset
+from ..writers import FORMATS, WRITERS
+from .jobs import ChunkJob
+from .keys import ChunkKey, TableKey, compute_keys
+
+# format -> the chunk encoding it is assembled from
+ENCODING = {fmt: w.encoding for fmt, w in WRITERS.items()}
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Project:
+    """Where a repository keeps its specs, cache and dumps."""
+
+    root: Path
+
+    @property
+    def datasets(self) -> Path:
+        return self.root / "datasets"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def specs(self) -> list[Path]:
+        if not self.datasets.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.datasets.iterdir()
+            if p.suffix in SPEC_SUFFIXES and not p.name.endswith(".lock.json")
+        )
+
+    def lock_path(self, stem: str) -> Path:
+        return self.datasets / f"{stem}.lock.json"
+
+    def output_meta(self, stem: str, fmt: str) -> Path:
+        return self.cache_dir / "outputs" / f"{stem}.{fmt}.json"
+
+
+@dataclass
+class SpecBuild:
+    """One spec of a repository, compiled, with the input keys of its tables."""
+
+    stem: str
+    path: Path
+    text: str
+    compiled: Compiled
+    keys: dict[str, TableKey]
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.compiled.dataset
+
+    @property
+    def formats(self) -> list[str]:
+        return list(dict.fromkeys(self.dataset.outputs or ["copy"]))
+
+    def encodings(self) -> list[str]:
+        return sorted({ENCODING[f] for f in self.formats})
+
+    def output_path(self, project: Project, fmt: str) -> Path:
+        return project.build_dir / FORMATS[fmt][0].format(name=self.dataset.name)
+
+    @property
+    def ref(self) -> SpecRef:
+        return spec_ref(self.text, str(self.path))
+
+    def jobs(self, project: Project) -> list[tuple[str, ChunkJob]]:
+        """Every chunk job of the spec, with the name of the doit task that runs it."""
+        return [
+            (f"{self.stem}:{q}/{enc}-{ck.index}", chunk_job(self.ref, project, tk, ck, enc))
+            for q, tk in self.keys.items()
+            for ck in tk.chunks
+            for enc in self.encodings()
+        ]
+
+
+def spec_ref(text: str, file: str) -> SpecRef:
+    """How any process compiles a repository spec: its text and path."""
+    return SpecRef(text, file)
+
+
+def chunk_job(ref: SpecRef, project: Project, tk: TableKey, ck: ChunkKey, enc: str) -> ChunkJob:
+    """The job that makes one chunk of a table and stores it under its input key."""
+    return ChunkJob(
+        ref,
+        tk.qualname,
+        ck.index,
+        ck.start,
+        ck.stop,
+        enc,
+        cache_dir=str(project.cache_dir),
+        key=ck.key,
+        document=ck.doc,
+        key_columns=tuple(tk.key_columns),
+    )
+
+
+def job_from_dicts(
+    ref: SpecRef, cache_dir: str, tk: dict[str, Any], ck: dict[str, Any], enc: str
+) -> ChunkJob:
+    """The same job, from the plain dicts doit tasks carry."""
+    return ChunkJob(
+        ref,
+        tk["qualname"],
+        ck["index"],
+        ck["start"],
+        ck["stop"],
+        enc,
+        cache_dir=cache_dir,
+        key=ck["key"],
+        document=ck["document"],
+        key_columns=tuple(tk["key_columns"]),
+    )
+
+
+def compile_spec(path: Path) -> SpecBuild:
+    """Read and validate one spec; SpecError lists its problems."""
+    return _spec_build(path.read_text("utf-8"), str(path))
+
+
+@functools.lru_cache(maxsize=16)
+def _spec_build(text: str, file: str) -> SpecBuild:
+    """Compiled once per process and spec text (task creation, up-to-date checks, the lock)."""
+    path = Path(file)
+    c = compile_ref(spec_ref(text, file))
+    return SpecBuild(path.stem, path, text, c, compute_keys(c))
