@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
 
-    ds = datagen.load_spec(SPEC, rows={"users": args.rows})
+    ds = datagen.compile_spec(SPEC, rows={"users": args.rows})  # compiled once, as the CLI does
     datagen.generate(datagen.load_spec(SPEC, rows={"users": 1000}), Counter())  # warm pools
     out = Counter()
     start = time.perf_counter()

@@ -31,6 +31,8 @@ __all__ = [
     "DatagenError",
     "SpecError",
     "__version__",
+    "compile_spec",
+    "compile_spec_text",
     "generate",
     "load_spec",
     "load_spec_text",
@@ -42,6 +44,8 @@ __all__ = [
 _LAZY = {
     "DatagenError": ".errors",
     "SpecError": ".errors",
+    "compile_spec": ".api",
+    "compile_spec_text": ".api",
     "generate": ".api",
     "load_spec": ".api",
     "load_spec_text": ".api",
@@ -49,7 +53,14 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .api import generate, load_spec, load_spec_text, validate
+    from .api import (
+        compile_spec,
+        compile_spec_text,
+        generate,
+        load_spec,
+        load_spec_text,
+        validate,
+    )
     from .errors import DatagenError, SpecError
 
 

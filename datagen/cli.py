@@ -111,7 +111,7 @@ def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
     The same spec and seed give the same bytes on every run and machine. A failed run leaves
     no partial file behind.
     """
-    ds = api.load_spec(spec, seed=seed, rows=_parse_rows(rows), scale=scale)
+    ds = api.compile_spec(spec, seed=seed, rows=_parse_rows(rows), scale=scale)  # once
     path = output or api.default_output(ds, fmt)
     show = not quiet and sys.stderr.isatty()
     n = api.generate_to_path(ds, path, fmt, jobs=jobs, progress=Progress() if show else None)

@@ -174,24 +174,26 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
     """Make every chunk that the cache lacks, on an executor (``jobs`` worker processes); each
     made chunk is reported under the name of the doit task that would have made it."""
     cache = Cache(project.cache_dir)
-    todo = [
-        (name, job)
+    todo = {
+        job: name
         for c in specs
         for name, job in c.jobs(project)
         if job.key is None or not cache.valid(job.key, job.encoding)
-    ]
+    }
     if not todo:
         return
     executor = local_executor(min(jobs, len(todo)))
     show = sys.stderr.isatty()
+    made = []
     try:
-        results = executor.map(job for _, job in todo)
-        for i, ((name, _), result) in enumerate(zip(todo, results, strict=True), 1):
+        for i, (job, result) in enumerate(executor.fill(todo), 1):
             if not result.reused:
-                report.executed.append(name)
+                made.append(todo[job])
             if show:
-                sys.stderr.write(f"\r\x1b[K[{i}/{len(todo)} chunks] {name}")
+                sys.stderr.write(f"\r\x1b[K[{i}/{len(todo)} chunks] {todo[job]}")
                 sys.stderr.flush()
+        order = {name: i for i, name in enumerate(todo.values())}
+        report.executed += sorted(made, key=order.__getitem__)  # the report reads in spec order
     finally:
         executor.close()
         if show:

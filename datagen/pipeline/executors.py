@@ -12,16 +12,19 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Protocol
 
 from .jobs import ChunkJob, ChunkResult, run_chunk
 
 
 class Executor(Protocol):
-    """Runs jobs; results come back in the jobs' order."""
+    """Runs jobs: :meth:`map` hands results back in the jobs' order (for streaming a dump),
+    :meth:`fill` in any order (for filling the cache, where only completion matters)."""
 
     def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]: ...
+
+    def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]: ...
 
     def close(self) -> None: ...
 
@@ -31,6 +34,9 @@ class InlineExecutor:
 
     def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]:
         return (run_chunk(job) for job in jobs)
+
+    def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
+        return ((job, run_chunk(job)) for job in jobs)
 
     def close(self) -> None:
         pass
@@ -61,6 +67,12 @@ class ProcessExecutor:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
+        # results are small metas: every job is queued at once, none waits behind a slow one
+        futures = {self.pool.submit(run_chunk, job): job for job in jobs}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
