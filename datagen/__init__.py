@@ -65,12 +65,17 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name's module the first time the name is used (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Import a public name's module the first time the name is used (PEP 562); a submodule
+    (``datagen.api``, ``datagen.plan``) is imported the first time it is named, too."""
     from importlib import import_module
+    from importlib.util import find_spec
 
-    value = getattr(import_module(_LAZY[name], __name__), name)
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+    elif not name.startswith("_") and find_spec(f"{__name__}.{name}") is not None:
+        value = import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
 

@@ -49,6 +49,13 @@ def _parse_rows(values: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+def _finite(value: float | None) -> float | None:
+    """FloatRange lets NaN through (every comparison with it is false)."""
+    if value is not None and value != value:
+        raise click.BadParameter("nan is not a number of rows")
+    return value
+
+
 def _jobs(help_text: str):
     return click.option("-j", "--jobs", type=click.IntRange(min=1), default=1,
                         show_default=True, help=help_text)  # fmt: skip
@@ -95,7 +102,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     metavar="TABLE=N",
     help="Override a table's row count (repeatable).",
 )
-@click.option("--scale", type=click.FloatRange(min=0), help="Multiply every table's rows.")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, max=1e6),
+    callback=lambda ctx, param, v: _finite(v),
+    help="Multiply every table's rows (0 to 1e6).",
+)
 @_jobs("Worker processes; the output is byte-identical for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
@@ -370,6 +382,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error of ours
+        sys.exit(1)
+    except OSError as e:  # a file we were told to read or write: say which and why, no traceback
+        if debug:
+            traceback.print_exc()
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"Error: {where}{e.strerror or e}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -73,10 +73,17 @@ def cannot_write(path: Path | str, e: OSError) -> WriterError:
     return WriterError(f"cannot write {path}: {e.strerror or e}")
 
 
-def atomic_write(path: Path, pieces: Iterable[bytes], *, parents: bool = True) -> tuple[int, str]:
+def atomic_write(
+    path: Path, pieces: Iterable[bytes], *, parents: bool = True, durable: bool = True
+) -> tuple[int, str]:
     """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, xxh3-128).
 
-    ``parents`` creates missing parent directories. A failure to write raises
+    ``parents`` creates missing parent directories. ``durable`` (the default, for what users
+    consume: dumps and locks) flushes the file to disk before the rename and the directory after
+    it, so after a power loss the path holds the old file or the whole new one, never an empty
+    one. The cache passes ``durable=False``: its objects are checked against their metas (size,
+    and the digest whenever they are read) and made again when a crash damaged them, which is
+    cheaper than two fsyncs (about 9 ms here) per object. A failure to write raises
     :class:`~datagen.errors.WriterError` naming ``path`` and leaves no temporary file behind; an
     exception raised while producing ``pieces`` propagates unchanged.
     """
@@ -96,9 +103,13 @@ def atomic_write(path: Path, pieces: Iterable[bytes], *, parents: bool = True) -
         raise cannot_write(shown, e) from None
     try:
         result = _copy(pieces, fh, shown)
+        if durable:
+            _sync(fh, shown)
         _close(fh, shown)
         try:
             os.replace(tmp, path)
+            if durable:
+                _sync_dir(path.parent)
         except OSError as e:
             raise cannot_write(shown, e) from None
     except BaseException:
@@ -148,6 +159,29 @@ def _copy(pieces: Iterable[bytes], fh: BinaryIO, shown: Path) -> tuple[int, str]
         h.update(piece)
         size += len(piece)
     return size, h.hexdigest()
+
+
+def _sync(fh: BinaryIO, shown: Path) -> None:
+    """Flush ``fh``'s bytes to the disk (a full disk or an I/O error surfaces here)."""
+    try:
+        fh.flush()
+        os.fsync(fh.fileno())
+    except OSError as e:
+        raise cannot_write(shown, e) from None
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # no directory handles here (e.g. Windows): the rename is as durable as it gets
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on directories; the file itself was synced
+    finally:
+        os.close(fd)
 
 
 def _close(fh: BinaryIO, shown: Path) -> None:
@@ -206,9 +240,9 @@ def read_json(path: Path) -> Any:
         return None
 
 
-def write_json(path: Path, doc: Any) -> None:
+def write_json(path: Path, doc: Any, *, durable: bool = True) -> None:
     """:func:`stable_json`, written atomically."""
-    atomic_write(path, [stable_json(doc).encode("utf-8")])
+    atomic_write(path, [stable_json(doc).encode("utf-8")], durable=durable)
 
 
 def file_digest(path: Path) -> tuple[int, str]:

@@ -49,7 +49,7 @@ class Cache:
     ) -> dict[str, Any]:
         """Store an object and its meta; returns the meta."""
         path = self.path(key, kind)
-        size, dig = atomic_write(path, pieces)
+        size, dig = atomic_write(path, pieces, durable=False)  # checked on read, not synced
         st = path.stat()
         meta = {
             "key": key,
@@ -60,7 +60,7 @@ class Cache:
             "document": document,
             **extra,
         }
-        write_json(self.meta_path(key, kind), meta)
+        write_json(self.meta_path(key, kind), meta, durable=False)
         return meta
 
     def valid(self, key: str, kind: str, deep: bool = False) -> bool:
