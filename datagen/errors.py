@@ -62,8 +62,22 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        text = f"{where}: {self.path or '(top level)'}: {self.message}"
+        text = f"{where}: {printable(self.path) or '(top level)'}: {self.message}"
         return text + (f" ({self.hint})" if self.hint else "")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x00``, ``\\u2028``), so a
+    hostile name in a JSON path cannot break an error line apart.
+
+    Example:
+        >>> printable("enums.mood\\nx")
+        'enums.mood\\\\nx'
+    """
+    return "".join(
+        repr(ch)[1:-1] if (ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029") else ch
+        for ch in text
+    )
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:

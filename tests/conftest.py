@@ -43,3 +43,17 @@ def write_spec(tmp_path: Path):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        help="run the spec fuzzer for thousands of examples instead of the CI budget",
+    )
+
+
+@pytest.fixture(scope="session")
+def fuzz_examples(request: pytest.FixtureRequest) -> int:
+    """How many specs the fuzzer tries: a few hundred in CI, thousands with --fuzz-long."""
+    return 3000 if request.config.getoption("--fuzz-long") else 150
