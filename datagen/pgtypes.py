@@ -147,6 +147,11 @@ class PgType:
 def parse_type(text: str, enums: dict[str, list[str]] | None = None) -> PgType:
     """Parse a PostgreSQL type spelling; ``enums`` are the dataset's own enum types."""
     enums = enums or {}
+    if str(text) in enums:  # the dataset's own type, spelled exactly (spaces are part of a name)
+        return PgType(base="enum", enum=str(text), enum_values=tuple(enums[str(text)]))
+    if str(text).endswith("[]") and str(text)[:-2] in enums:
+        element = parse_type(str(text)[:-2], enums)
+        return PgType(base=element.base, element=element)
     raw = " ".join(str(text).split())
     if raw.endswith("[]"):
         element = parse_type(raw[:-2], enums)
