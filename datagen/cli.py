@@ -6,8 +6,10 @@ exit codes: 0 ok, 1 invalid spec or failed work, 2 bad usage.
 
 from __future__ import annotations
 
+import signal
 import sys
 import textwrap
+import threading
 import time
 import traceback
 
@@ -358,9 +360,22 @@ def version() -> None:
     click.echo(f"python {sys.version.split()[0]}")
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so every ``finally`` on the way out runs (not a
+    KeyboardInterrupt, which click would turn into "Aborted." and exit 1)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning DatagenError into a message and an exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (a CI timeout, kill) unwinds like Ctrl-C: temporary files are removed and
+        # worker processes stopped on the way out, instead of waiting for the next run
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(args=argv, prog_name="datagen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -389,6 +404,9 @@ def main(argv: list[str] | None = None) -> None:
         where = f"{e.filename}: " if e.filename else ""
         click.echo(f"Error: {where}{e.strerror or e}", err=True)
         sys.exit(1)
+    except Terminated:
+        click.echo("Terminated.", err=True)
+        sys.exit(143)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -123,8 +123,8 @@ def test_failure_mid_write_leaves_no_partial_file(tmp_path, monkeypatch, capsys)
     monkeypatch.setattr(executors, "run_chunk", boom)
     out = tmp_path / "shop.sql"
     out.write_bytes(b"previous good dump")
-    with pytest.raises(OSError):
-        main(["generate", SHOP, "-o", str(out)])
+    code, _, err = run_main(["generate", SHOP, "-o", str(out)], capsys)
+    assert code == 1 and err.strip() == "Error: disk full"  # one line, no traceback
     assert out.read_bytes() == b"previous good dump"
     assert [p.name for p in tmp_path.iterdir()] == ["shop.sql"]
 

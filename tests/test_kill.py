@@ -67,3 +67,26 @@ def test_killing_generate_leaves_no_worker_and_a_rerun_no_file(tmp_path):
     small = [*cmd[:5], "--rows", "users=1000", *cmd[7:]]
     subprocess.run(small, check=True, capture_output=True)
     assert [p.name for p in tmp_path.iterdir()] == ["users.sql"]  # the orphan was cleaned up
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_cleans_up_on_the_way_out(tmp_path, jobs):
+    out = tmp_path / "users.sql"
+    cmd = [sys.executable, "-m", "datagen", "generate", str(USERS), "--rows", "users=3000000",
+           "-j", jobs, "-o", str(out), "-q"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "nothing was being written"
+        time.sleep(0.01)
+    time.sleep(0.3)
+    workers = children(proc.pid)
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert err.decode().strip().splitlines()[-1] == "Terminated."
+    assert list(tmp_path.iterdir()) == []  # no dump, no temporary file
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if alive(w)]
