@@ -454,7 +454,7 @@ def test_cli_verbs(tmp_path, capsys):
 
 
 def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
-    from datagen.pipeline import actions, keys, project
+    from datagen.pipeline import actions, keys, locks, project
 
     repo = make_repo(tmp_path / "r")
     built(repo)
@@ -462,7 +462,7 @@ def test_a_new_faker_or_numpy_rebuilds_everything(tmp_path, monkeypatch):
     newer = {**keys.byte_shaping_versions(), "faker": "99.0.0"}
     monkeypatch.setattr(keys, "byte_shaping_versions", lambda: newer)
     monkeypatch.setattr(actions, "byte_shaping_versions", lambda: newer)
-    monkeypatch.setattr(pipeline, "byte_shaping_versions", lambda: newer)
+    monkeypatch.setattr(locks, "byte_shaping_versions", lambda: newer)
     project._spec_build.cache_clear()
     try:
         lines = pipeline.plan(repo)

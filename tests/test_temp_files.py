@@ -57,7 +57,7 @@ def test_cache_gc_still_sees_temporary_files(tmp_path):
     from datagen.pipeline.cache import TMP_GRACE, Cache
 
     cache = Cache(tmp_path)
-    cache.put("ab12", "copy", [b"x"], {})
+    cache.put("ab12", "copy", [b"x"], {}, rows=1, key_digest=None)
     stale = fileio.temp_path(cache.path("ab12", "copy"))
     stale.write_bytes(b"partial")
     old = time.time() - TMP_GRACE - 10

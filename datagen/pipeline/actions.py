@@ -22,7 +22,7 @@ from ..plan import CHUNK_ROWS
 from ..plan.source import compile_ref
 from ..versions import byte_shaping_versions
 from ..writers import Toc, writer_for
-from .cache import Cache
+from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
 
@@ -64,11 +64,27 @@ def _meta(cache: Cache, key: str, kind: str) -> dict[str, Any]:
     return meta
 
 
-def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodings: list[str]):
-    """Check a table's chunks and write its manifest: sizes and digests over its chunks."""
+def _manifest(cache: Cache, key: str) -> dict[str, Any] | None:
+    meta = cache.meta(key, "table")
+    return meta["manifest"] if meta is not None else None
+
+
+def table_ok(cache_dir: str, key: str, encodings: list[str]) -> bool:
+    """The table's manifest is whole and covers ``encodings`` (a table shared by datasets with
+    other outputs may have been made for other encodings first)."""
     cache = Cache(cache_dir)
-    if cache.valid(tk["key"], "table"):
+    manifest = _manifest(cache, key) if cache.valid(key, "table") else None
+    return manifest is not None and set(encodings) <= set(manifest["encodings"])
+
+
+def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodings: list[str]):
+    """Check a table's chunks and write its manifest: sizes and digests over its chunks, for
+    ``encodings`` and every encoding an earlier manifest of the same key already had."""
+    cache = Cache(cache_dir)
+    if table_ok(cache_dir, tk["key"], encodings):
         return {"reused": True}
+    old = _manifest(cache, tk["key"]) if cache.valid(tk["key"], "table") else None
+    encodings = sorted(set(encodings) | set(old["encodings"] if old else ()))
     manifest: dict[str, Any] = {"input_key": tk["key"], "rows": tk["rows"], "encodings": {}}
     for enc in encodings:
         metas = []
@@ -111,6 +127,7 @@ def assemble(
 
     toc = Toc.from_dataset(compile_ref(spec_ref(text, file)).dataset)
     pieces = writer.pieces(toc, encoded, table_size)
+    Path(meta_path).unlink(missing_ok=True)  # a dump without its meta is never up to date
     size, dig = atomic_write(Path(out), pieces)
     write_json(
         Path(meta_path),
@@ -120,6 +137,7 @@ def assemble(
             "digest": dig,
             "mtime_ns": Path(out).stat().st_mtime_ns,
             "tables": [tk["key"] for tk in tables],
+            "toc": toc.digest(),
         },
     )
 
@@ -128,12 +146,11 @@ def lock_text(project: Project, spec: Path) -> str:
     """The lock file a build of ``spec`` writes, from the cache's manifests and output metas."""
     c = compile_spec(spec)
     cache = Cache(project.cache_dir)
+    main = c.encodings()[0]  # copy when the spec has it: a shared manifest may have more
     tables = {}
     for q, tk in c.keys.items():
-        meta = cache.meta(tk.key, "table")
-        m: dict[str, Any] = meta["manifest"] if meta else {}
-        encodings: dict[str, Any] = m.get("encodings", {})
-        enc: dict[str, Any] = encodings.get("copy") or next(iter(encodings.values()), {})
+        m: dict[str, Any] = _manifest(cache, tk.key) or {}
+        enc: dict[str, Any] = m.get("encodings", {}).get(main, {})
         tables[q] = {
             "input_key": tk.key,
             "rows": tk.rows,
@@ -143,7 +160,7 @@ def lock_text(project: Project, spec: Path) -> str:
         }
     outputs = {}
     for fmt in c.formats:
-        meta = _read_json(project.output_meta(c.stem, fmt))
+        meta = output_meta(project.output_meta(c.stem, fmt)) or {}
         outputs[fmt] = {
             "file": os.path.relpath(c.output_path(project, fmt), project.root),
             "bytes": meta.get("bytes"),
@@ -166,8 +183,22 @@ def write_lock(root: str, spec: str) -> None:
     atomic_write(project.lock_path(Path(spec).stem), [lock_text(project, Path(spec)).encode()])
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    return read_json(path) or {}
+_OUTPUT_FIELDS = {"file": str, "bytes": int, "digest": str, "mtime_ns": int, "tables": list}
+
+
+def output_meta(path: Path) -> dict[str, Any] | None:
+    """An output's meta in ``cache/outputs/``, or None when missing or malformed (warned: the
+    dump is then written again)."""
+    if not path.exists():
+        return None
+    meta = read_json(path)
+    if not isinstance(meta, dict) or not all(
+        isinstance(meta.get(k), t) and not isinstance(meta.get(k), bool)
+        for k, t in _OUTPUT_FIELDS.items()
+    ):
+        warn(f"{path} is malformed; the dump it describes will be written again")
+        return None
+    return meta
 
 
 # ---- up-to-date checks ------------------------------------------------------------------------
@@ -177,15 +208,19 @@ def object_ok(cache_dir: str, key: str, kind: str) -> bool:
     return Cache(cache_dir).valid(key, kind)
 
 
-def output_ok(out: str, meta_path: str, table_keys: list[str]) -> bool:
-    meta = _read_json(Path(meta_path))
+def output_ok(out: str, meta_path: str, table_keys: list[str], toc: str | None = None) -> bool:
+    """The dump exists and is the one its meta describes, made from ``table_keys`` (and, when
+    given, the TOC whose digest is ``toc``: table order, schemas, unused enum types...)."""
+    meta = output_meta(Path(meta_path))
     try:
         st = Path(out).stat()
-    except FileNotFoundError:
+    except OSError:
         return False
-    if meta.get("tables") != table_keys or st.st_size != meta.get("bytes"):
+    if meta is None or meta["tables"] != table_keys or st.st_size != meta["bytes"]:
         return False
-    return st.st_mtime_ns == meta.get("mtime_ns") or file_digest(Path(out))[1] == meta["digest"]
+    if toc is not None and meta.get("toc") != toc:
+        return False
+    return st.st_mtime_ns == meta["mtime_ns"] or file_digest(Path(out))[1] == meta["digest"]
 
 
 def lock_ok(root: str, spec: str) -> bool:
@@ -194,7 +229,7 @@ def lock_ok(root: str, spec: str) -> bool:
     try:
         current = project.lock_path(Path(spec).stem).read_text("utf-8")
         return lock_text(project, Path(spec)) == current
-    except (FileNotFoundError, SpecError, PlanError):
+    except (OSError, ValueError, SpecError, PlanError):  # missing, unreadable, not UTF-8...
         return False
 
 

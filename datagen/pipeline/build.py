@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -17,12 +16,14 @@ from doit.loader import load_tasks
 from doit.reporter import ConsoleReporter
 
 from ..errors import DatagenError, PlanError, SpecError, suggest
-from ..versions import byte_shaping_versions
 from .actions import lock_ok, output_ok
 from .cache import Cache
+from .doitdb import repair_doit_db
 from .executors import local_executor
+from .jobs import ChunkJob
 from .keys import diff
-from .project import Project, SpecBuild, compile_spec
+from .locks import check_lock, compare_locks, output_problems, read_lock
+from .project import Project, SpecBuild, compile_spec, remove_stale_outputs
 from .tasks import DOIT_CONFIG, project_tasks
 
 
@@ -36,6 +37,9 @@ def select(project: Project, names: list[str] | None) -> list[SpecBuild]:
     stems = [p.stem for p in specs]
     if not specs:
         raise PlanError(f"no specs in {project.datasets} (datasets/NAME.yaml)")
+    for stem, paths in project.stem_clashes().items():
+        if not names or stem in names:
+            raise PlanError(project.clash_message(stem, paths))
     for n in names or []:
         if n not in stems:
             hint = suggest(n, stems) or f"datasets: {', '.join(stems)}"
@@ -174,12 +178,15 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
     """Make every chunk that the cache lacks, on an executor (``jobs`` worker processes); each
     made chunk is reported under the name of the doit task that would have made it."""
     cache = Cache(project.cache_dir)
-    todo = {
-        job: name
-        for c in specs
-        for name, job in c.jobs(project)
-        if job.key is None or not cache.valid(job.key, job.encoding)
-    }
+    todo: dict[ChunkJob, str] = {}
+    seen = set()  # a chunk two datasets share is made once, under the first one's task name
+    for c in specs:
+        for name, job in c.jobs(project):
+            if (job.key, job.encoding) in seen:
+                continue
+            seen.add((job.key, job.encoding))
+            if job.key is None or not cache.valid(job.key, job.encoding):
+                todo[job] = name
     if not todo:
         return
     executor = local_executor(min(jobs, len(todo)))
@@ -206,6 +213,7 @@ def run_doit(
     """Run a build: the executor makes the missing chunks, then doit writes manifests, dumps and
     locks (its chunk tasks find their objects made); BuildError if anything failed."""
     project.cache_dir.mkdir(parents=True, exist_ok=True)
+    repair_doit_db(project.root / DOIT_CONFIG["dep_file"])
     report = BuildReport()
     fill_cache(project, specs if specs is not None else select(project, names), jobs, report)
     reporter = _Reporter(sys.stdout, {"failure_verbosity": 0}, report)
@@ -230,15 +238,6 @@ def build(
 # ---- plan ----------------------------------------------------------------------------------------
 
 
-def _read_lock(project: Project, stem: str) -> dict[str, Any] | None:
-    try:
-        return json.loads(project.lock_path(stem).read_text("utf-8"))
-    except FileNotFoundError:
-        return None
-    except ValueError as e:
-        raise PlanError(f"{project.lock_path(stem)} is not valid JSON ({e})") from None
-
-
 def _reasons(old_doc: dict[str, Any] | None, new_doc: dict[str, Any]) -> list[str]:
     if old_doc is None:
         return ["not built before here (no earlier key document in cache/)"]
@@ -247,6 +246,8 @@ def _reasons(old_doc: dict[str, Any] | None, new_doc: dict[str, Any]) -> list[st
         if change.startswith("parents."):
             parent = change.removeprefix("parents.").split(":")[0].split(" ")[0]
             out.append(f"keys of {parent} changed")
+        elif change.startswith("ddl:"):
+            out.append("DDL changed (constraints, indexes, schemas or enum types)")
         else:
             out.append(change.removeprefix("table."))
     return out or ["the cached object is missing or damaged"]
@@ -258,15 +259,15 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
     cache = Cache(project.cache_dir)
     lines = []
     for c in select(project, names):
-        lock = _read_lock(project, c.stem) or {}
+        lock = read_lock(project, c.stem)[0] or {}  # a malformed lock is rewritten
         locked = lock.get("tables", {})
         work = False
         for q, tk in c.keys.items():
-            if cache.valid(tk.key, "table"):
-                continue
-            work = True
             cached = sum(cache.valid(ck.key, e) for ck in tk.chunks for e in c.encodings())
             total = len(tk.chunks) * len(c.encodings())
+            if cached == total and cache.valid(tk.key, "table"):
+                continue
+            work = True
             old_key = locked.get(q, {}).get("input_key")
             old_meta = cache.meta(old_key, "table") if old_key else None
             if q not in locked and lock:
@@ -283,7 +284,8 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
         table_keys = [tk.key for tk in c.keys.values()]
         for fmt in c.formats:
             out = c.output_path(project, fmt)
-            if work or not output_ok(str(out), str(project.output_meta(c.stem, fmt)), table_keys):
+            meta = str(project.output_meta(c.stem, fmt))
+            if work or not output_ok(str(out), meta, table_keys, c.toc_digest):
                 lines.append(f"{c.stem}: write {out.relative_to(project.root)}")
                 work = True
         if work or not lock_ok(str(project.root), str(c.path)):
@@ -299,36 +301,12 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
 def check(root: str | Path, names: list[str] | None = None) -> list[str]:
     """Problems where a lock does not match its spec (nothing is generated); [] when all match."""
     project = Project(Path(root).resolve())
-    problems = []
-    for c in select(project, names):
-        lock = _read_lock(project, c.stem)
-        name = project.lock_path(c.stem).relative_to(project.root)
-        if lock is None:
-            problems.append(f"{name}: missing (run 'datagen build {c.stem}')")
-            continue
-        if lock.get("versions") != byte_shaping_versions():
-            problems.append(
-                f"{name}: written by {lock.get('versions')}, this is {byte_shaping_versions()} "
-                "(run 'datagen build')"
-            )
-        locked = lock.get("tables", {})
-        for q, tk in c.keys.items():
-            if q not in locked:
-                problems.append(f"{name}: table {q} is not in the lock (run 'datagen build')")
-            elif locked[q].get("input_key") != tk.key:
-                problems.append(
-                    f"{name}: table {q}: the spec changed since the lock was written "
-                    "(run 'datagen build')"
-                )
-        for q in sorted(set(locked) - set(c.keys)):
-            problems.append(f"{name}: table {q} is no longer in the spec (run 'datagen build')")
-        if sorted(lock.get("outputs", {})) != sorted(c.formats):
-            problems.append(f"{name}: outputs differ from the spec's (run 'datagen build')")
-    return problems
+    return [p for c in select(project, names) for p in check_lock(project, c)]
 
 
 def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> list[str]:
-    """Regenerate from scratch in a temporary place; problems where a digest differs."""
+    """Regenerate from scratch in a temporary place; problems where a digest differs, from the
+    lock or, for the dumps in build/, from the lock's."""
     project = Project(Path(root).resolve())
     compiled = select(project, names)
     problems = []
@@ -339,38 +317,28 @@ def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> l
             shutil.copyfile(c.path, scratch.datasets / c.path.name)
         run_doit(scratch, [c.stem for c in compiled], jobs)
         for c in compiled:
-            name = project.lock_path(c.stem).relative_to(project.root)
-            lock = _read_lock(project, c.stem)
-            fresh = _read_lock(scratch, c.stem) or {}
-            if lock is None:
-                problems.append(f"{name}: missing (run 'datagen build {c.stem}')")
+            name = str(project.lock_path(c.stem).relative_to(project.root))
+            lock, problem = read_lock(project, c.stem)
+            if problem or lock is None:
+                problems.append(problem or f"{name}: missing (run 'datagen build {c.stem}')")
                 continue
-            for q in sorted(set(lock.get("tables", {})) | set(fresh.get("tables", {}))):
-                a, b = lock.get("tables", {}).get(q), fresh.get("tables", {}).get(q)
-                if a != b:
-                    fields = sorted(
-                        k
-                        for k in set(a or {}) | set(b or {})
-                        if (a or {}).get(k) != (b or {}).get(k)
-                    )
-                    problems.append(f"{name}: table {q} differs ({', '.join(fields)})")
-            for fmt in sorted(set(lock.get("outputs", {})) | set(fresh.get("outputs", {}))):
-                a = lock.get("outputs", {}).get(fmt, {})
-                b = fresh.get("outputs", {}).get(fmt, {})
-                if a.get("digest") != b.get("digest") or a.get("bytes") != b.get("bytes"):
-                    problems.append(f"{name}: output {fmt} ({a.get('file')}) differs")
-            if lock.get("versions") != fresh.get("versions"):
-                problems.append(f"{name}: versions differ: {lock.get('versions')}")
+            fresh = read_lock(scratch, c.stem)[0] or {}
+            problems += compare_locks(name, lock, fresh)
+            problems += output_problems(project, c, lock)
     return problems
 
 
 def gc(root: str | Path) -> tuple[int, int]:
-    """Remove cache objects no current spec references; returns (files, bytes) removed."""
+    """Remove cache objects no current spec references, and the dumps in build/ (with their
+    metas) no current spec writes; returns (files, bytes) removed."""
     project = Project(Path(root).resolve())
     keep = set()
-    for c in select(project, None):
+    specs = select(project, None)
+    for c in specs:
         for tk in c.keys.values():
             keep.add((tk.key, "table"))
             for ck in tk.chunks:
                 keep.update((ck.key, e) for e in c.encodings())
-    return Cache(project.cache_dir).gc(keep)
+    files, size = Cache(project.cache_dir).gc(keep)
+    more, more_size = remove_stale_outputs(project, specs)
+    return files + more, size + more_size

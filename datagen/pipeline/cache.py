@@ -5,16 +5,25 @@ digest) is written the same way. An object counts only when its meta exists and 
 so a build killed at any moment (SIGKILL included) leaves either a whole object or nothing usable,
 and racing builds only ever rename whole files over identical content.
 
+Every meta names its own key and kind and is checked against the ones asked for, so an object and
+its meta copied over another's are a miss, not a hit; a meta that is not a JSON object with every
+field of the right type is a miss too (with a warning on stderr), and the next build replaces it.
+
 Example:
     >>> import tempfile
     >>> c = Cache(tempfile.mkdtemp())
-    >>> meta = c.put("ab12", "copy", [b"1\\n", b"2\\n"], {"kind": "chunk"})
+    >>> meta = c.put("ab12", "copy", [b"1\\n", b"2\\n"], {"kind": "chunk"}, rows=2, key_digest=None)
     >>> c.valid("ab12", "copy"), c.read("ab12", "copy")
     (True, b'1\\n2\\n')
+    >>> c.meta("cd34", "copy") is None   # missing
+    True
 """
 
 from __future__ import annotations
 
+import json
+import stat
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,9 +32,68 @@ from typing import Any
 import xxhash
 
 from ..errors import CacheError
-from ..fileio import READ_SIZE, atomic_write, file_digest, read_json, write_json
+from ..fileio import READ_SIZE, atomic_write, file_digest, write_json
 
 TMP_GRACE = 3600  # seconds a temporary file is left alone by gc
+
+_warned: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr, once per process and message."""
+    if message not in _warned:
+        _warned.add(message)
+        print(f"datagen: warning: {message}", file=sys.stderr)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _is_digest(v: Any) -> bool:
+    return isinstance(v, str) and len(v) == 32 and all(c in "0123456789abcdef" for c in v)
+
+
+def _manifest_problem(m: Any, key: str) -> str | None:
+    """What is wrong with a table manifest (None when it is whole)."""
+    if not isinstance(m, dict):
+        return "its manifest is not an object"
+    if m.get("input_key") != key:
+        return "its manifest names another table"
+    encs = m.get("encodings")
+    if not _is_int(m.get("rows")) or not isinstance(encs, dict) or not encs:
+        return "its manifest lacks rows or encodings"
+    for e in encs.values():
+        if not isinstance(e, dict) or not (_is_int(e.get("bytes")) and _is_digest(e.get("digest"))):
+            return "its manifest has a malformed encoding"
+    if not (m.get("key_digest") is None or _is_digest(m.get("key_digest"))):
+        return "its manifest has a malformed key digest"
+    chunks = m.get("chunks")
+    if not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
+        return "its manifest has a malformed chunk list"
+    return None
+
+
+def meta_problem(meta: Any, key: str, kind: str) -> str | None:
+    """Why ``meta`` is not the whole meta of object ``key.kind`` (None when it is).
+
+    Table metas carry a manifest; every other kind is a chunk encoding with its row count and the
+    digest of its key columns.
+    """
+    if not isinstance(meta, dict):
+        return "it is not a JSON object"
+    if meta.get("key") != key or meta.get("kind") != kind:
+        return f"it names another object ({meta.get('key')}.{meta.get('kind')})"
+    if not _is_int(meta.get("size")) or not _is_int(meta.get("mtime_ns")):
+        return "its size or mtime is missing or not a number"
+    if not _is_digest(meta.get("digest")) or not isinstance(meta.get("document"), dict):
+        return "its digest or key document is missing or malformed"
+    if kind == "table":
+        return _manifest_problem(meta.get("manifest"), key)
+    kd = meta.get("key_digest")
+    if not _is_int(meta.get("rows")) or not (kd is None or _is_digest(kd)):
+        return "its row count or key digest is missing or malformed"
+    return None
 
 
 class Cache:
@@ -42,7 +110,25 @@ class Cache:
         return self.objects / key[:2] / f"{key}.{kind}.meta.json"
 
     def meta(self, key: str, kind: str) -> dict[str, Any] | None:
-        return read_json(self.meta_path(key, kind))
+        """The object's meta, or None when it is missing, malformed or names another object
+        (both warned about: the object counts as missing and the next build replaces it)."""
+        path = self.meta_path(key, kind)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            warn(f"cannot read {path} ({e.strerror or e}); its object will be made again")
+            return None
+        try:
+            meta = json.loads(data.decode("utf-8"))
+        except ValueError:
+            meta = ValueError  # not JSON (or not UTF-8): meta_problem says so
+        problem = meta_problem(meta, key, kind)
+        if problem is not None:
+            warn(f"{path} is malformed ({problem}); its object will be made again")
+            return None
+        return meta
 
     def put(
         self, key: str, kind: str, pieces: Iterable[bytes], document: dict[str, Any], **extra: Any
@@ -77,7 +163,7 @@ class Cache:
             st = self.path(key, kind).stat()
         except FileNotFoundError:
             return False
-        if st.st_size != meta["size"]:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != meta["size"]:
             return False
         if not deep and st.st_mtime_ns == meta["mtime_ns"]:
             return True
@@ -87,7 +173,7 @@ class Cache:
         """The object's bytes in blocks; CacheError at the end if they do not match the meta."""
         meta = self.meta(key, kind)
         if meta is None:
-            raise CacheError(f"cache object {key}.{kind} is missing its meta")
+            raise CacheError(f"cache object {key}.{kind} is missing a whole meta")
         h = xxhash.xxh3_128()
         size = 0
         try:
@@ -96,8 +182,8 @@ class Cache:
                     h.update(block)
                     size += len(block)
                     yield block
-        except FileNotFoundError:
-            raise CacheError(f"cache object {key}.{kind} is missing") from None
+        except OSError:
+            raise CacheError(f"cache object {key}.{kind} is missing or unreadable") from None
         if size != meta["size"] or h.hexdigest() != meta["digest"]:
             raise CacheError(f"cache object {key}.{kind} is damaged (digest mismatch)")
 

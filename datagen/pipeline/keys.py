@@ -11,8 +11,9 @@ A table's document holds its columns, rows, the seed and locale, the chunk size,
 fingerprints* of the tables it references (point 5: editing a parent's non-key column rebuilds
 only the parent), the digest of the dataset's DDL (constraints, indexes, enum types: what the dump
 holds besides data) and the versions of datagen, Faker and numpy. A chunk's document is the data
-part alone, without ``rows`` unless a column depends on the row count, plus the chunk's bounds: so
-raising ``rows`` reuses every complete earlier chunk, and a DDL-only edit generates nothing.
+part alone, without ``rows`` unless a column depends on the row count, plus the chunk's bounds and
+the table's key columns (whose digest its meta holds): so raising ``rows`` reuses every complete
+earlier chunk, and a DDL-only edit generates nothing unless it changes which columns are keys.
 
 Example:
     >>> canonical({"b": 1, "a": [1, 2]})
@@ -171,7 +172,14 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         doc = {**data, "kind": "table", "ddl": ddl_digest(toc, q)}
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
-        chunk_base = {**data, "kind": "chunk", "table": dict(data["table"])}
+        # the key columns: a chunk's meta holds their digest, so adding a unique index (a DDL edit)
+        # must not reuse a chunk whose stored key digest covers other columns
+        chunk_base = {
+            **data,
+            "kind": "chunk",
+            "table": dict(data["table"]),
+            "key_columns": kcols[q],
+        }
         if not counts_rows:
             del chunk_base["table"]["rows"]
         for i, (start, stop) in enumerate(chunks(t.rows, chunk_rows)):

@@ -15,7 +15,7 @@ from typing import Any
 from ..plan import Compiled
 from ..plan.source import SpecRef, compile_ref
 from ..spec.model import Dataset
-from ..writers import FORMATS, WRITERS
+from ..writers import FORMATS, WRITERS, Toc
 from .jobs import ChunkJob
 from .keys import ChunkKey, TableKey, compute_keys
 
@@ -51,6 +51,20 @@ class Project:
             if p.suffix in SPEC_SUFFIXES and not p.name.endswith(".lock.json")
         )
 
+    def stem_clashes(self) -> dict[str, list[Path]]:
+        """Stems that more than one spec file claims (``shop.yaml`` beside ``shop.json``)."""
+        by_stem: dict[str, list[Path]] = {}
+        for p in self.specs():
+            by_stem.setdefault(p.stem, []).append(p)
+        return {s: ps for s, ps in by_stem.items() if len(ps) > 1}
+
+    def clash_message(self, stem: str, paths: list[Path]) -> str:
+        files = " and ".join(str(p.relative_to(self.root)) for p in paths)
+        return (
+            f"{files} both define dataset {stem!r} (its lock, tasks and command-line name): "
+            "keep one of them"
+        )
+
     def lock_path(self, stem: str) -> Path:
         return self.datasets / f"{stem}.lock.json"
 
@@ -81,6 +95,11 @@ class SpecBuild:
 
     def output_path(self, project: Project, fmt: str) -> Path:
         return project.build_dir / FORMATS[fmt][0].format(name=self.dataset.name)
+
+    @functools.cached_property
+    def toc_digest(self) -> str:
+        """The digest of the dump's DDL in dump order (what a dump holds besides table data)."""
+        return Toc.from_dataset(self.dataset).digest()
 
     @property
     def ref(self) -> SpecRef:
@@ -138,6 +157,36 @@ def job_from_dicts(
 def compile_spec(path: Path) -> SpecBuild:
     """Read and validate one spec; SpecError lists its problems."""
     return _spec_build(path.read_text("utf-8"), str(path))
+
+
+def remove_stale_outputs(project: Project, specs: list[SpecBuild]) -> tuple[int, int]:
+    """Remove the dumps in ``build/`` that none of ``specs`` writes (of a dataset removed or
+    renamed) and the output metas in ``cache/outputs/`` of no current spec; (files, bytes)."""
+    keep = {s.output_path(project, fmt) for s in specs for fmt in s.formats}
+    metas = {project.output_meta(s.stem, fmt) for s in specs for fmt in s.formats}
+    suffixes = tuple(pattern.format(name="") for pattern, *_ in FORMATS.values())
+    doomed = []
+    if project.build_dir.is_dir():
+        doomed += [
+            p
+            for p in project.build_dir.iterdir()
+            if p.is_file()
+            and p.name.endswith(suffixes)
+            and not p.name.startswith(".")
+            and p not in keep
+        ]
+    outputs = project.cache_dir / "outputs"
+    if outputs.is_dir():
+        doomed += [p for p in outputs.glob("*.json") if p not in metas]
+    files = size = 0
+    for p in doomed:
+        try:
+            size += p.stat().st_size
+            p.unlink()
+            files += 1
+        except FileNotFoundError:
+            continue
+    return files, size
 
 
 @functools.lru_cache(maxsize=16)

@@ -30,6 +30,7 @@ from .actions import (
     object_ok,
     output_ok,
     report_invalid,
+    table_ok,
     write_lock,
 )
 from .cache import Cache
@@ -69,8 +70,20 @@ def _tk_dict(tk: TableKey) -> dict[str, Any]:
     }
 
 
-def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
-    """Every task of one dataset."""
+def dataset_tasks(
+    project: Project,
+    c: SpecBuild,
+    owned: set[tuple[str, str]] | None = None,
+    table_encodings: dict[str, list[str]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every task of one dataset.
+
+    A chunk or table manifest is one cache object however many datasets hold it, so it has one
+    task: the first dataset that needs it (in ``owned``, shared across datasets) creates it, and
+    the others depend on its target. ``table_encodings`` gives, per table key, every encoding
+    the selected datasets need of it.
+    """
+    owned = set() if owned is None else owned
     cache = Cache(project.cache_dir)
     cache_dir, file = str(project.cache_dir), str(c.path)
     base = c.stem
@@ -80,11 +93,15 @@ def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
     for q, tk in c.keys.items():
         tkd = _tk_dict(tk)
         tables.append(tkd)
+        table_encs = (table_encodings or {}).get(tk.key, encodings)
         deps = []
         for ck in tk.chunks:
-            for enc in encodings:
+            for enc in table_encs:
                 target = cache.path(ck.key, enc)
                 deps.append(str(target))
+                if (ck.key, enc) in owned or enc not in encodings:
+                    continue  # another dataset's task (or one that needs this encoding) makes it
+                owned.add((ck.key, enc))
                 job = chunk_job(c.ref, project, tk, ck, enc)
                 yield {
                     "basename": base,
@@ -95,14 +112,17 @@ def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
                     "uptodate": [(object_ok, [cache_dir, ck.key, enc])],
                     "clean": True,
                 }
+        if (tk.key, "table") in owned:
+            continue
+        owned.add((tk.key, "table"))
         yield {
             "basename": base,
             "name": q,
             "doc": f"table {q}: {tk.rows} rows in {len(tk.chunks)} chunks",
-            "actions": [(build_table, [c.text, file, cache_dir, tkd, encodings])],
+            "actions": [(build_table, [c.text, file, cache_dir, tkd, table_encs])],
             "file_dep": deps,
             "targets": [str(cache.meta_path(tk.key, "table"))],
-            "uptodate": [(object_ok, [cache_dir, tk.key, "table"])],
+            "uptodate": [(table_ok, [cache_dir, tk.key, table_encs])],
             "clean": True,
         }
     manifests = [str(cache.meta_path(tk.key, "table")) for tk in c.keys.values()]
@@ -111,6 +131,7 @@ def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
         out = c.output_path(project, fmt)
         meta = project.output_meta(c.stem, fmt)
         metas.append(str(meta))
+        keys = [tk["key"] for tk in tables]
         yield {
             "basename": base,
             "name": f"dump-{fmt}",
@@ -118,7 +139,7 @@ def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
             "actions": [(assemble, [c.text, file, cache_dir, fmt, tables, str(out), str(meta)])],
             "file_dep": manifests,
             "targets": [str(out), str(meta)],
-            "uptodate": [(output_ok, [str(out), str(meta), [tk["key"] for tk in tables]])],
+            "uptodate": [(output_ok, [str(out), str(meta), keys, c.toc_digest])],
             "clean": True,
         }
     yield {
@@ -132,42 +153,54 @@ def dataset_tasks(project: Project, c: SpecBuild) -> Iterator[dict[str, Any]]:
     }
 
 
+def _invalid(stem: str, path: Path | str, message: str) -> dict[str, Any]:
+    return {
+        "basename": stem,
+        "doc": f"INVALID spec {path}",
+        "actions": [(report_invalid, [message])],
+        "verbosity": 2,
+    }
+
+
 def project_tasks(project: Project, names: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Tasks of every dataset (or of ``names``) of a repository."""
     project.cache_dir.mkdir(parents=True, exist_ok=True)
     project.build_dir.mkdir(parents=True, exist_ok=True)
+    clashes = project.stem_clashes()
     seen: dict[str, Path] = {}
+    builds: list[SpecBuild] = []
     for path in project.specs():
         if names and path.stem not in names:
+            continue
+        if path.stem in clashes:
+            if path == clashes[path.stem][0]:
+                yield _invalid(
+                    path.stem, path, project.clash_message(path.stem, clashes[path.stem])
+                )
             continue
         try:
             c = compile_spec(path)
         except (SpecError, PlanError) as e:
-            yield {
-                "basename": path.stem,
-                "doc": f"INVALID spec {path}",
-                "actions": [(report_invalid, [str(e)])],
-                "verbosity": 2,
-            }
+            yield _invalid(path.stem, path, str(e))
             continue
         if c.dataset.name in seen:
-            yield {
-                "basename": path.stem,
-                "doc": f"INVALID spec {path}",
-                "actions": [
-                    (
-                        report_invalid,
-                        [
-                            f"{path}: dataset name {c.dataset.name!r} is also used by "
-                            f"{seen[c.dataset.name]}; their dumps would overwrite "
-                            "each other"
-                        ],
-                    )
-                ],
-            }
+            yield _invalid(
+                path.stem,
+                path,
+                f"{path}: dataset name {c.dataset.name!r} is also used by "
+                f"{seen[c.dataset.name]}; their dumps would overwrite each other",
+            )
             continue
         seen[c.dataset.name] = path
-        yield from dataset_tasks(project, c)
+        builds.append(c)
+    table_encodings: dict[str, set[str]] = {}
+    for c in builds:
+        for tk in c.keys.values():
+            table_encodings.setdefault(tk.key, set()).update(c.encodings())
+    encs = {k: sorted(v) for k, v in table_encodings.items()}
+    owned: set[tuple[str, str]] = set()
+    for c in builds:
+        yield from dataset_tasks(project, c, owned, encs)
 
 
 def task_datagen() -> Iterator[dict[str, Any]]:

@@ -1,0 +1,192 @@
+"""Lock files read defensively, and compared field by field with the spec, a fresh build and build/.
+
+A lock (``datasets/NAME.lock.json``) is checked in and edited by hand or by merges, so nothing in it
+is trusted: :func:`read_lock` gives either a lock of exactly the shape a build writes or one
+problem saying why not (``check`` and ``verify`` report it; ``build`` rewrites the file).
+:func:`check_lock` compares every field a lock holds with what a fresh lock would say for the spec,
+without generating (the input keys, rows and output file names are known from the spec alone; the
+byte counts and digests are not, and only their shape is checked); :func:`compare_locks` compares
+a lock with one a scratch build just wrote; :func:`output_problems` hashes the dumps in ``build/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from ..fileio import file_digest
+from ..plan import CHUNK_ROWS
+from ..versions import byte_shaping_versions
+from .project import Project, SpecBuild
+
+HEX = set("0123456789abcdef")
+
+
+def _digest(v: Any) -> bool:
+    return isinstance(v, str) and len(v) == 32 and set(v) <= HEX
+
+
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _text(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+TOP = {
+    "dataset": _text,
+    "spec": _text,
+    "chunk_rows": _count,
+    "versions": lambda v: isinstance(v, dict) and all(map(_text, v.values())),
+    "tables": lambda v: isinstance(v, dict),
+    "outputs": lambda v: isinstance(v, dict),
+}
+TABLE = {
+    "input_key": _digest,
+    "rows": _count,
+    "bytes": _count,
+    "digest": _digest,
+    "key_digest": lambda v: v is None or _digest(v),
+}
+OUTPUT = {"file": _text, "bytes": _count, "digest": _digest}
+
+
+def _fields(doc: Any, fields: dict[str, Any], where: str) -> str | None:
+    if not isinstance(doc, dict):
+        return f"{where} is not a JSON object"
+    if set(doc) != set(fields):
+        extra = sorted(set(doc) - set(fields))
+        missing = sorted(set(fields) - set(doc))
+        return f"{where}: " + "; ".join(
+            ([f"unexpected {', '.join(extra)}"] if extra else [])
+            + ([f"missing {', '.join(missing)}"] if missing else [])
+        )
+    for k, ok in fields.items():
+        if not ok(doc[k]):
+            return f"{where}: {k} is {json.dumps(doc[k])[:40]}"
+    return None
+
+
+def shape_problem(doc: Any) -> str | None:
+    """Why ``doc`` is not a lock of the shape a build writes (None when it is)."""
+    problem = _fields(doc, TOP, "the lock")
+    if problem:
+        return problem
+    for q, t in doc["tables"].items():
+        if problem := _fields(t, TABLE, f"table {q}"):
+            return problem
+    for fmt, o in doc["outputs"].items():
+        if problem := _fields(o, OUTPUT, f"output {fmt}"):
+            return problem
+    return None
+
+
+def read_lock(project: Project, stem: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(lock, None); (None, None) when there is none; (None, problem) when it is malformed."""
+    path = project.lock_path(stem)
+    name = path.relative_to(project.root)
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        return None, f"{name}: cannot be read ({e.strerror or e})"
+    except ValueError as e:  # not UTF-8, not JSON
+        return None, f"{name}: malformed (not JSON: {e}); run 'datagen build {stem}' to rewrite it"
+    problem = shape_problem(doc)
+    if problem:
+        return None, f"{name}: malformed ({problem}); run 'datagen build {stem}' to rewrite it"
+    return doc, None
+
+
+def check_lock(project: Project, c: SpecBuild) -> list[str]:
+    """Every field of the lock that differs from what a fresh lock would say for the spec."""
+    lock, problem = read_lock(project, c.stem)
+    name = project.lock_path(c.stem).relative_to(project.root)
+    if problem:
+        return [problem]
+    if lock is None:
+        return [f"{name}: missing (run 'datagen build {c.stem}')"]
+    out = []
+    expected = {"dataset": c.dataset.name, "spec": c.path.name, "chunk_rows": CHUNK_ROWS}
+    for k, v in expected.items():
+        if lock[k] != v:
+            out.append(f"{name}: {k} is {lock[k]!r}, the spec says {v!r} (run 'datagen build')")
+    if lock["versions"] != byte_shaping_versions():
+        out.append(
+            f"{name}: written by {lock['versions']}, this is {byte_shaping_versions()} "
+            "(run 'datagen build')"
+        )
+    locked = lock["tables"]
+    for q, tk in c.keys.items():
+        if q not in locked:
+            out.append(f"{name}: table {q} is not in the lock (run 'datagen build')")
+        elif locked[q]["input_key"] != tk.key:
+            out.append(
+                f"{name}: table {q}: the spec changed since the lock was written "
+                "(run 'datagen build')"
+            )
+        elif locked[q]["rows"] != tk.rows:
+            out.append(
+                f"{name}: table {q}: rows is {locked[q]['rows']}, the spec says {tk.rows} "
+                "(run 'datagen build')"
+            )
+    for q in sorted(set(locked) - set(c.keys)):
+        out.append(f"{name}: table {q} is no longer in the spec (run 'datagen build')")
+    if sorted(lock["outputs"]) != sorted(c.formats):
+        out.append(f"{name}: outputs differ from the spec's (run 'datagen build')")
+    for fmt in c.formats:
+        file = os.path.relpath(c.output_path(project, fmt), project.root)
+        got = lock["outputs"].get(fmt, {}).get("file", file)
+        if got != file:
+            out.append(
+                f"{name}: output {fmt}: file is {got!r}, the spec writes {file!r} "
+                "(run 'datagen build')"
+            )
+    return out
+
+
+def compare_locks(name: str, lock: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+    """Where a lock differs from the one a build from scratch wrote."""
+    problems = []
+    for q in sorted(set(lock["tables"]) | set(fresh.get("tables", {}))):
+        a, b = lock["tables"].get(q) or {}, fresh.get("tables", {}).get(q) or {}
+        if a != b:
+            fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            problems.append(f"{name}: table {q} differs ({', '.join(fields)})")
+    for fmt in sorted(set(lock["outputs"]) | set(fresh.get("outputs", {}))):
+        a = lock["outputs"].get(fmt, {})
+        b = fresh.get("outputs", {}).get(fmt, {})
+        if any(a.get(k) != b.get(k) for k in OUTPUT):
+            problems.append(f"{name}: output {fmt} ({a.get('file')}) differs")
+    if lock["versions"] != fresh.get("versions"):
+        problems.append(f"{name}: versions differ: {lock['versions']}")
+    for k in ("dataset", "spec", "chunk_rows"):
+        if lock[k] != fresh.get(k):
+            problems.append(f"{name}: {k} is {lock[k]!r}, a fresh build says {fresh.get(k)!r}")
+    return problems
+
+
+def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> list[str]:
+    """The dumps in ``build/`` whose size or digest differs from the lock's (a dump not built
+    here is not a problem: there is nothing to ship)."""
+    problems = []
+    for fmt in c.formats:
+        path = c.output_path(project, fmt)
+        want = lock["outputs"].get(fmt)
+        try:
+            size, dig = file_digest(path)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            problems.append(f"{path.relative_to(project.root)}: cannot be read ({e.strerror})")
+            continue
+        if want is None or (size, dig) != (want["bytes"], want["digest"]):
+            problems.append(
+                f"{path.relative_to(project.root)}: differs from "
+                f"{project.lock_path(c.stem).relative_to(project.root)} (size or digest); "
+                f"run 'datagen build {c.stem}' to write it again"
+            )
+    return problems
