@@ -17,6 +17,7 @@ import click
 
 from . import api
 from .errors import DatagenError, SpecError, UsageError
+from .generators.catalog import catalog
 from .versions import byte_shaping_versions
 from .writers import FORMATS
 
@@ -262,13 +263,6 @@ def gc(root) -> None:
     click.echo(f"removed {files} files ({size:,} bytes)")
 
 
-def _spellings(words: tuple[str, ...]) -> str:
-    """``('first', 'name')`` -> ``first_name / firstName``; one word stays as it is."""
-    if len(words) == 1:
-        return words[0]
-    return f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}"
-
-
 def _param_text(schema: dict) -> str:
     """A JSON-schema property in a few words: ``number 0..1``, ``uniform|normal``..."""
     if "enum" in schema:
@@ -286,32 +280,6 @@ def _param_text(schema: dict) -> str:
     return kind
 
 
-def generator_catalog() -> dict[str, dict]:
-    """Every registered generator: what it is, its params, the types it fills, what picks it."""
-    import inspect
-
-    from . import generators as g
-
-    picked_by: dict[str, list[str]] = {}
-    for words, name in g.SEMANTIC_RULES:
-        picked_by.setdefault(name, []).append(_spellings(words))
-    picked_by.setdefault("full_name", []).append("name (in a table of people: users, ...)")
-    out = {}
-    for name, cls in sorted(g.REGISTRY.items()):
-        doc = (inspect.getdoc(cls) or "").split("\n\n")[0]
-        out[name] = {
-            "description": " ".join(doc.split()).replace("``", "`"),
-            "params": {
-                p: {"required": p in cls.required, "schema": schema}
-                for p, schema in cls.params.items()
-            },
-            "types": sorted(cls.types) if cls.types is not None else None,
-            "column_names": sorted(picked_by.get(name, [])),
-            "default_for": sorted(t for t, d in g.TYPE_DEFAULTS.items() if d == name),
-        }
-    return out
-
-
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON document, keys sorted.")
 def generators(as_json) -> None:
@@ -326,13 +294,13 @@ def generators(as_json) -> None:
     its name (`email`, `billing_city`...), when the generator fills the column's type; else its
     type's default. Params go under `params:` in the spec.
     """
-    catalog = generator_catalog()
+    entries = catalog()
     if as_json:
         import json
 
-        click.echo(json.dumps({"generators": catalog}, indent=2, sort_keys=True))
+        click.echo(json.dumps({"generators": entries}, indent=2, sort_keys=True))
         return
-    for i, (name, g) in enumerate(catalog.items()):
+    for i, (name, g) in enumerate(entries.items()):
         width = max((len(p) for p in g["params"]), default=0)
         params = [
             f"{p:<{width}}  {_param_text(s['schema'])}" + (" (required)" if s["required"] else "")
