@@ -15,7 +15,7 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "code": ("varchar(12)", {"length": 10}),
     "constant": ("text", {"value": "fixed"}),
     "created_at": ("timestamptz", {}),
-    "email": ("text", {}),
+    "email": ("varchar(20)", {}),  # too-long addresses shorten their local part
     "enum": ("text", {"values": ["red", "green", "blue"]}),
     "first_name": ("text", {}),
     "full_name": ("text", {}),
@@ -24,10 +24,10 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "json": ("jsonb", {}),
     "last_name": ("text", {}),
     "macaddr": ("macaddr", {}),
-    "phone": ("text", {}),
+    "phone": ("varchar(14)", {}),  # only the formats that fit
     "range": ("numeric(10,2)", {"min": 1, "max": 500, "distribution": "normal"}),
     "sequence": ("bigint", {"start": 100, "step": 3}),
-    "template": ("text", {"template": "{g_first_name}.{g_last_name}#{code}"}),
+    "template": ("varchar(16)", {"template": "{g_first_name}.{g_last_name}#{code}"}),
     "time": ("time", {}),
     "timeseries": (
         "timestamp",

@@ -11,9 +11,9 @@ Uniqueness is by construction: a generator that can enumerate distinct values sa
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +24,7 @@ from .. import rand
 from ..errors import GeneratorError, suggest
 from ..pgtypes import PgType
 from ..spec.model import Column, Dataset, Table
+from .literals import type_problem
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -176,8 +177,10 @@ _INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
 
 def literal_problem(value: Any, t: PgType) -> str | None:
     """Why ``value`` cannot be stored in a column of type ``t`` (None if it can)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) and t.base != "boolean":
         return f"{value!r} is a YAML boolean; quote it if you mean the text"
+    if isinstance(value, (dt.date, dt.time)):  # YAML's unquoted 2024-01-01 and friends
+        value = str(value)
     if not isinstance(value, (str, int, float)):
         return f"{value!r} is not a scalar value"
     text = str(value)
@@ -201,9 +204,8 @@ def literal_problem(value: Any, t: PgType) -> str | None:
             digits = len(str(int(abs(d))).lstrip("0"))
             if digits > t.precision - (t.scale or 0):
                 return f"{text} does not fit {t.ddl()}"
-    elif base == "boolean":
-        if text.lower() not in ("t", "f", "true", "false", "yes", "no", "on", "off", "1", "0"):
-            return f"{text!r} is not a boolean"
+        elif base in _FLOAT_MAX and d != 0 and not _FLOAT_MIN[base] <= abs(d) <= _FLOAT_MAX[base]:
+            return f"{text} is out of range for type {t.ddl()}"
     elif base in ("char", "varchar") and t.length is not None:
         if len(text.rstrip(" ") if base == "char" else text) > t.length:
             return f"{text!r} is longer than {t.length} characters"
@@ -211,12 +213,13 @@ def literal_problem(value: Any, t: PgType) -> str | None:
         if text not in t.enum_values:
             hint = suggest(text, t.enum_values) or f"labels: {', '.join(t.enum_values)}"
             return f"{text!r} is not a label of enum {t.enum!r} ({hint})"
-    elif base == "uuid":
-        try:
-            uuid.UUID(text)
-        except ValueError:
-            return f"{text!r} is not a uuid"
+    else:
+        return type_problem(text, base)
     return None
+
+
+_FLOAT_MAX = {"real": decimal.Decimal("3.4e38"), "double precision": decimal.Decimal("1.79e308")}
+_FLOAT_MIN = {"real": decimal.Decimal("1.2e-38"), "double precision": decimal.Decimal("2.3e-308")}
 
 
 def constant_bytes(values: list[Any], t: PgType) -> np.ndarray:
@@ -225,6 +228,7 @@ def constant_bytes(values: list[Any], t: PgType) -> np.ndarray:
     for v in values:
         text = str(v)
         if t.base == "boolean":
+            text = text.strip()
             text = "t" if text.lower() in ("t", "true", "yes", "on", "1") else "f"
         out.append(text.encode("utf-8"))
     return np.array(out, dtype=f"S{max([1, *map(len, out)])}")

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import rand
+from .. import rand, textops
 from .base import Generator, constant_bytes, literal_problem, register
+from .text import length_limit
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -115,13 +116,19 @@ class Template(Generator):
     params = {"template": {"type": "string"}}
     required = ("template",)
     types = frozenset({"text", "varchar", "char", "json", "jsonb"})
+    #: 2: values are cut to the column's length (char(n), varchar(n))
+    version = 2
 
     def setup(self) -> None:
         from . import REGISTRY, make
 
         self.parts: list[tuple[str, Any]] = []
+        self.limit = length_limit(self.type)
+        text = self.p.get("template", "")
+        if "\x00" in text:
+            self.problem("template contains a NUL character", "remove it")
         try:
-            parsed = list(string.Formatter().parse(self.p.get("template", "")))
+            parsed = list(string.Formatter().parse(text))
         except ValueError as e:
             self.problem(f"template: {e}", "write literal braces as {{ and }}")
             parsed = []
@@ -148,6 +155,13 @@ class Template(Generator):
                 self.problem(
                     f"template field {{{field}}} is neither a column nor a generator", hint
                 )
+        fixed = sum(len(v.decode("utf-8")) for kind, v in self.parts if kind == "lit")
+        if self.limit is not None and fixed > self.limit:
+            self.problem(
+                f"the template's literal text alone is {fixed} characters; "
+                f"{self.type.ddl()} holds {self.limit}",
+                "shorten the template or widen the column",
+            )
 
     def depends_on(self) -> list[str]:
         return [v for kind, v in self.parts if kind == "col"]
@@ -164,4 +178,4 @@ class Template(Generator):
             else:
                 piece = v.generate(block)
             out = np.strings.add(out, piece)
-        return out
+        return textops.truncate_chars(out, self.limit) if self.limit else out

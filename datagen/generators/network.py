@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import rand, textops
 from .base import Generator, register
+from .text import length_limit
 
 if TYPE_CHECKING:
     from ..columns import Block
+
+
+def need_length(gen: Any, longest: int, example: str) -> None:
+    """A problem when the column is a ``varchar(n)`` too short for the longest value (an address
+    cut short is no address: refused rather than truncated)."""
+    limit = length_limit(gen.type)
+    if limit is not None and limit < longest:
+        gen.problem(
+            f"generator {gen.name!r} makes values of up to {longest} characters "
+            f"({example}); {gen.type.ddl()} holds {limit}",
+            f"declare the column as varchar({longest}) or longer, or as {gen.name_type}",
+        )
 
 
 def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:
@@ -27,6 +40,10 @@ class Ipv4(Generator):
     """A public-looking IPv4 host address (first octet 1-223, last 1-254)."""
 
     types = frozenset({"inet", "text", "varchar"})
+    name_type = "inet"
+
+    def setup(self) -> None:
+        need_length(self, 15, "223.255.255.254")
 
     def generate(self, block: Block) -> np.ndarray:
         b = rand.bits(self.ctx.key(), block.idx)
@@ -63,6 +80,10 @@ class MacAddr(Generator):
     """A MAC address, ``08:00:2b:01:02:03``."""
 
     types = frozenset({"macaddr", "text", "varchar"})
+    name_type = "macaddr"
+
+    def setup(self) -> None:
+        need_length(self, 17, "08:00:2b:01:02:03")
 
     def generate(self, block: Block) -> np.ndarray:
         return self.at(block, rand.integers(self.ctx.key(), block.idx, 1 << 48))

@@ -167,12 +167,21 @@ class Sequence(Generator):
         self.step = int(self.p.get("step", 1))
         if self.step == 0:
             self.problem("step 0 repeats one value", "use a non-zero step, or 'constant'")
-        rng = self.type.int_range
-        if rng is not None and not rng[0] <= self.start <= rng[1]:
-            self.problem(f"start {self.start} does not fit {self.type.ddl()}")
+        if self.type.base == "numeric" and self.type.precision is None:
+            return  # unbounded numeric holds any whole number
+        lo_t, hi_t = type_bounds(self.type)
+        rows = self.ctx.table.rows
+        for what, v in (("start", self.start), (f"row {rows}'s value", self.last_value(rows))):
+            if not lo_t <= v <= hi_t:
+                self.problem(
+                    f"{what} {v} does not fit {self.type.ddl()} ({lo_t}..{hi_t})",
+                    "use a wider type, a smaller start or step, or fewer rows",
+                )
+                break
 
     def last_value(self, rows: int) -> int:
-        return self.start + (rows - 1) * self.step
+        """The value of the last of ``rows`` rows (``start`` for an empty table)."""
+        return self.start + (max(rows, 1) - 1) * self.step
 
     def generate(self, block: Block) -> np.ndarray:
         return textops.ints(block.idx.astype(np.int64) * self.step + self.start)

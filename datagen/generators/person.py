@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import TEXT_TYPES, register
-from .text import UniqueText, length_limit
+from .text import UNBOUNDED, UniqueText, length_limit
 from .words import cities, first_names, last_names, phone_formats
 
 if TYPE_CHECKING:
@@ -82,7 +82,40 @@ class Email(_Text):
     """An address made from the row's person: ``jane.doe@example.org``, ``jdoe42@example.com``.
 
     Domains are the reserved example.com/.org/.net, so fixture data never reaches a real inbox.
+    In ``varchar(n)`` an address stays an address: the local part (before ``@``) is shortened,
+    never the domain, so ``n`` must be at least 13 (``j@example.com``).
     """
+
+    #: 2: too-long addresses shorten their local part instead of being cut anywhere
+    version = 2
+    DOMAIN_LENGTH = len("@example.com")
+
+    def setup(self) -> None:
+        limit = length_limit(self.type)
+        if limit is None:
+            return
+        if limit < self.DOMAIN_LENGTH + 1:
+            self.problem(
+                f"an email needs at least {self.DOMAIN_LENGTH + 1} characters (j@example.com); "
+                f"{self.type.ddl()} holds {limit}",
+                f"declare the column as varchar({self.DOMAIN_LENGTH + 1}) or longer, or text",
+            )
+        elif self.ctx.unique and self.domain() == UNBOUNDED:
+            # block-permuted suffixes stay below the row count rounded up to 65536
+            rows = self.ctx.table.rows
+            top = -(-max(rows, 1) // 65536) * 65536 - 1
+            if len(str(top)) + self.DOMAIN_LENGTH > limit:
+                self.problem(
+                    f"{rows} unique emails need up to {len(str(top)) + self.DOMAIN_LENGTH} "
+                    f"characters; {self.type.ddl()} holds {limit}",
+                    "widen the column or lower rows",
+                )
+
+    def domain(self) -> int:
+        limit = length_limit(self.type)
+        if limit is None or limit >= 18:
+            return UNBOUNDED
+        return 10 ** max(limit - self.DOMAIN_LENGTH, 0)
 
     def parts(self, block: Block, numbered: bool = True) -> tuple[np.ndarray, np.ndarray]:
         locale, key, idx = self.ctx.dataset.locale, self.ctx.key(), block.idx
@@ -99,23 +132,31 @@ class Email(_Text):
         domain = EMAIL_DOMAINS[rand.integers(key, idx, len(EMAIL_DOMAINS), 2).astype(np.int64)]
         return local, np.strings.add(b"@", domain)
 
+    def _fit(self, local: np.ndarray, tail: np.ndarray) -> np.ndarray:
+        """``local + tail``, the local part shortened (and stripped of a trailing . or _) where
+        the whole would not fit the column."""
+        out = np.strings.add(local, tail)
+        limit = length_limit(self.type)
+        if limit is None:
+            return out
+        room = limit - textops.lengths(tail)
+        too_long = textops.lengths(out) > limit
+        if not too_long.any():
+            return out
+        cut = [
+            bytes(v)[: max(int(r), 0)].rstrip(b"._") + bytes(t) if long else bytes(v) + bytes(t)
+            for v, t, r, long in zip(local, tail, room, too_long, strict=True)
+        ]
+        return np.array(cut, dtype=f"S{max(1, *map(len, cut))}")
+
     def generate(self, block: Block) -> np.ndarray:
         local, domain = self.parts(block)
-        return self.finish(np.strings.add(local, domain))
+        return self._fit(local, domain)
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
         local, domain = self.parts(block, numbered=False)  # the distinct number replaces it
         suffix = textops.ints(k.astype(np.int64))
-        out = np.strings.add(np.strings.add(local, suffix), domain)
-        limit = length_limit(self.type)
-        if limit is None:
-            return out
-        too_long = textops.lengths(out) > limit
-        if too_long.any():  # shorten the name part, keep the distinct number
-            short = np.strings.add(np.strings.add(b"u", suffix), b"@example.com")
-            out = np.where(too_long, short, out)
-            out = np.where(textops.lengths(out) > limit, suffix, out)
-        return out
+        return self._fit(local, np.strings.add(suffix, domain))
 
 
 @register("phone")
@@ -125,8 +166,20 @@ class Phone(_Text):
     # per template byte: 0 literal, 1 any digit, 2 digit 1-9, 3 digit 2-9 (Faker's # % $ marks)
     _KINDS = {ord("#"): 1, ord("!"): 1, ord("%"): 2, ord("@"): 2, ord("$"): 3}
 
+    #: 2: in varchar(n), only the locale's formats that fit are used (no number is cut short)
+    version = 2
+
     def setup(self) -> None:
         formats = [f.encode() for f in phone_formats(self.ctx.dataset.locale)]
+        limit = length_limit(self.type)
+        if limit is not None and min(map(len, formats)) > limit:
+            self.problem(
+                f"the shortest phone format of locale {self.ctx.dataset.locale!r} has "
+                f"{min(map(len, formats))} characters; {self.type.ddl()} holds {limit}",
+                f"declare the column as varchar({max(map(len, formats))}) or text",
+            )
+        elif limit is not None:
+            formats = [f for f in formats if len(f) <= limit]
         width = max(map(len, formats))
         self.templates = np.zeros((len(formats), width), dtype=np.uint8)
         self.kinds = np.zeros((len(formats), width), dtype=np.uint8)

@@ -119,8 +119,17 @@ class Code(Generator):
         if limit is not None and self.length > limit:
             self.problem(f"length {self.length} exceeds {self.type.ddl()}")
         alphabet = self.p.get("alphabet", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        if not alphabet.isascii() or any(c in alphabet for c in "\\\t\n\r"):
-            self.problem("alphabet must be printable ASCII", "use letters, digits, punctuation")
+        if not alphabet.isascii() or any(c == "\\" or not c.isprintable() for c in alphabet):
+            self.problem(
+                "alphabet must be printable ASCII (no control character, no backslash)",
+                "use letters, digits, punctuation",
+            )
+        repeated = sorted({c for c in alphabet if alphabet.count(c) > 1})
+        if repeated:
+            self.problem(
+                f"alphabet repeats {''.join(repeated)!r}: codes would repeat in a unique column",
+                "list each character once",
+            )
         self.alphabet = np.frombuffer(alphabet.encode("ascii", "replace"), dtype=np.uint8)
 
     def _encode(self, v: np.ndarray, length: int) -> np.ndarray:
@@ -247,6 +256,17 @@ class Json(Generator):
 
     def setup(self) -> None:
         self.pool = lorem_words(self.ctx.dataset.locale)
+        limit = length_limit(self.type)
+        if limit is not None:
+            fixed = len('{"id": , "tag": "", "score": , "active": }')
+            digits = 19 if self.ctx.unique else 6  # at(): k below 2**62; else below 10**6
+            longest = fixed + digits + self.pool.ascii.dtype.itemsize + len("999.99false")
+            if limit < longest:
+                self.problem(
+                    f"generator 'json' makes objects of up to {longest} characters; "
+                    f"{self.type.ddl()} holds {limit}",
+                    f"declare the column as json, jsonb, text or varchar({longest})",
+                )
 
     def _object(self, block: Block, ident: np.ndarray) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx

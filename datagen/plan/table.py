@@ -14,6 +14,7 @@ from .. import rand
 from ..generators import ColumnContext, Generator, resolve
 from ..generators.base import UnknownGenerator
 from ..spec.model import Column, Table
+from ..spec.serials import serial_max
 from .checks import fold_checks
 from .sources import (
     Composite,
@@ -204,6 +205,8 @@ class TablePlan:
         composites: dict[str, tuple[Composite, int, int]],
     ) -> Source:
         t = self.table
+        if col.type.is_serial and (col.generator or col.name in fk_of):
+            self._serial_bound(col)
         if col.name in fk_of:
             pick, pos = fk_of[col.name]
             if col.name in singles and not pick.one_to_one:
@@ -233,6 +236,19 @@ class TablePlan:
             return self._nulls(CompositeSource(comp, mi, pos), col)
         gen = self.generators.get(col.name) or self.generator(col)
         return self._nulls(GenSource(self, gen), col)
+
+    def _serial_bound(self, col: Column) -> None:
+        """The dump sets a serial column's sequence past the largest value it holds: that value
+        must be known (:func:`datagen.spec.serials.serial_max`)."""
+        if serial_max(self.ds, self.table, col) is None:
+            self.problem(
+                col.path,
+                f"serial column {col.name!r} gets its values from "
+                f"{'a foreign key' if not col.generator else repr(col.generator)}, so datagen "
+                "cannot tell where its sequence must continue",
+                "use generator sequence, range with max, constant or enum, or make the column "
+                "a plain integer type",
+            )
 
     def _unique(self, col: Column) -> Source:
         t = self.table

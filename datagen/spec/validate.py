@@ -14,6 +14,7 @@ from ..pgtypes import ALL_SPELLINGS, TypeParseError, parse_type
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
 from .outputs import output_problems
+from .relations import index_problems, name_problems, nul_problems
 from .structure import structure_problems
 
 
@@ -76,6 +77,9 @@ class _Builder:
         for t in ds.tables:
             for fk in t.foreign_keys:
                 self.check_fk(ds, t, fk)
+        found = nul_problems(data) + name_problems(ds)
+        for path, message, hint in found + [p for t in ds.tables for p in index_problems(t)]:
+            self.add(path, message, hint)
         return ds
 
     def apply_rows(self, ds: Dataset) -> None:

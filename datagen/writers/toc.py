@@ -44,6 +44,7 @@ import xxhash
 from ..idents import qualified, quote_ident, quote_literal, unique_name
 from ..pgtypes import PgType
 from ..spec.model import Dataset, Table
+from ..spec.serials import serial_max, setval_args
 
 PRE, DATA, POST = "pre-data", "data", "post-data"
 SECTIONS = (PRE, DATA, POST)
@@ -200,7 +201,12 @@ class _Builder:
     def entries(self) -> list[TocEntry]:
         ds = self.ds
         for t in ds.tables:
-            self.relnames.setdefault(t.schema, set()).add(t.name)
+            # default names never take a name the spec gives explicitly (validate refuses clashes
+            # between explicit names)
+            taken = self.relnames.setdefault(t.schema, set())
+            taken.add(t.name)
+            taken.update(k.name for k in t.key_constraints() if k.name)
+            taken.update(ix.name for ix in t.indexes if ix.name)
         for schema in sorted({t.schema for t in ds.tables} - {"public"}):
             q = quote_ident(schema)
             self.pre.append(
@@ -254,7 +260,10 @@ class _Builder:
             if t.not_null(c) or c.type.is_serial:
                 line += " NOT NULL"
             lines.append(line)
-        check_names: set[str] = set()
+        explicit = {k.name for k in t.key_constraints() if k.name}
+        explicit |= {c.name for c in t.checks if c.name}
+        explicit |= {fk.name for fk in t.foreign_keys if fk.name}
+        check_names: set[str] = set(explicit)
         for chk in t.checks:
             if chk.name:
                 name = chk.name
@@ -300,7 +309,7 @@ class _Builder:
                        f"ALTER TABLE {q} ALTER COLUMN {col} DROP DEFAULT;\n",
                        deps=[tkey, skey], table=t.qualname),
             ]  # fmt: skip
-            value, called = (t.rows, "true") if t.rows > 0 else (1, "false")
+            value, called = setval_args(t.rows, serial_max(self.ds, t, c))
             self.data.append(
                 _Proto(("SEQUENCE SET", t.schema, seq), "SEQUENCE SET", seq, t.schema, DATA,
                        f"SELECT pg_catalog.setval({quote_literal(qs)}, {value}, {called});\n",
@@ -311,9 +320,12 @@ class _Builder:
         ]:
             if key is None:
                 continue
+            # a key's name is both a relation (its index) and one of the table's constraints
+            avoid = taken | check_names | explicit
             name = key.name or unique_name(
-                t.name, "_".join(key.columns) if label == "key" else None, label, taken
+                t.name, "_".join(key.columns) if label == "key" else None, label, avoid
             )
+            taken.add(name)
             ckey: Key = ("CONSTRAINT", t.qualname, name)
             self.unique_keys.setdefault((t.qualname, tuple(sorted(key.columns))), ckey)
             self.keys.append(
@@ -337,7 +349,7 @@ class _Builder:
                        f"DROP INDEX {qualified(t.schema, name)};\n", deps=[tkey],
                        table=t.qualname)
             )  # fmt: skip
-        fk_names: set[str] = set()
+        fk_names: set[str] = set(explicit) | check_names
         for fk in t.foreign_keys:
             parent = self.ds.find_tables(fk.ref_table, fk.ref_schema)[0]
             name = fk.name or unique_name(t.name, "_".join(fk.columns), "fkey", fk_names)
