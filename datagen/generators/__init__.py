@@ -80,6 +80,11 @@ PEOPLE_TABLES = re.compile(
 )
 
 TYPE_DEFAULTS = {
+    # a serial column counts 1, 2, 3 (the plan's counter); these serve one whose own generator
+    # could not be made, so validation can go on and report the rest
+    "smallserial": "sequence",
+    "serial": "sequence",
+    "bigserial": "sequence",
     "smallint": "range",
     "integer": "range",
     "bigint": "range",
@@ -171,8 +176,7 @@ def resolve(ctx: ColumnContext) -> Generator:
     col = ctx.column
     params = dict(col.params)
     if ctx.column.type.is_array:
-        length = params.pop("length", [0, 4])
-        length = list(length) if isinstance(length, (list, tuple)) and len(length) == 2 else [0, 4]
+        length = params.pop("length", [0, 4])  # checked by ArrayOf
         element = _element(ctx, params)
         return arrays.ArrayOf(ctx, {"length": length}, element)
     return _element(ctx, params)

@@ -33,10 +33,18 @@ class ArrayOf(Generator):
         super().__init__(ctx, params)
 
     def setup(self) -> None:
-        lo, hi = self.p["length"]
-        if not 0 <= lo <= hi <= MAX_LENGTH:
+        length = self.p["length"]
+        shaped = (
+            isinstance(length, (list, tuple))
+            and len(length) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in length)
+        )
+        lo, hi = length if shaped else (0, 4)
+        if not shaped or not 0 <= lo <= hi <= MAX_LENGTH:
             self.problem(
-                f"length {[lo, hi]} must be [min, max] with 0 <= min <= max <= {MAX_LENGTH}"
+                f"length {length!r} must be [min, max], whole numbers with "
+                f"0 <= min <= max <= {MAX_LENGTH}",
+                "e.g. params: {length: [1, 5]}",
             )
             lo, hi = 0, min(max(hi, 0), MAX_LENGTH)
         self.length = (lo, hi)

@@ -166,6 +166,12 @@ class Template(Generator):
     def depends_on(self) -> list[str]:
         return [v for kind, v in self.parts if kind == "col"]
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The template's own, and those of the generators its fields name: their bytes are in
+        this column's values (a field naming a column is in the table's key already)."""
+        subs = [v.fingerprint() for kind, v in self.parts if kind == "gen"]
+        return {**super().fingerprint(), **({"fields": subs} if subs else {})}
+
     def generate(self, block: Block) -> np.ndarray:
         n = len(block.idx)
         out = np.zeros(n, dtype="S1")

@@ -98,9 +98,16 @@ class Range(Generator):
         for name, v in (("min", lo), ("max", hi)):
             if v < lo_t or v > hi_t:
                 self.problem(f"{name} {v} does not fit {t.ddl()} ({lo_t}..{hi_t})")
-        q = decimal.Decimal(1).scaleb(-self.scale)
-        self.lo = int(lo.quantize(q, rounding=decimal.ROUND_CEILING).scaleb(self.scale))
-        self.hi = int(hi.quantize(q, rounding=decimal.ROUND_FLOOR).scaleb(self.scale))
+        with decimal.localcontext() as exact:  # numeric(p, s) has up to 1000 digits, not 28
+            exact.prec = 2100
+            while True:
+                q = decimal.Decimal(1).scaleb(-self.scale)
+                self.lo = int(lo.quantize(q, rounding=decimal.ROUND_CEILING).scaleb(self.scale))
+                self.hi = int(hi.quantize(q, rounding=decimal.ROUND_FLOOR).scaleb(self.scale))
+                # draws are 64-bit: a wider span (numeric(40,30)) is drawn with fewer decimals
+                if self.hi - self.lo < 1 << 62 or self.scale == 0:
+                    break
+                self.scale -= 1
         if self.lo > self.hi:
             self.problem(f"no value with {self.scale} decimals lies between {lo} and {hi}")
             self.hi = self.lo
