@@ -141,10 +141,11 @@ class Toc:
 # ---- building -------------------------------------------------------------------------------
 
 
-def _first_column(expr: str, table: Table) -> str | None:
-    """The first column a CHECK expression mentions (PostgreSQL names the check after it)."""
+def _check_column(expr: str, table: Table) -> str | None:
+    """The column PostgreSQL names a CHECK after: the only one it references, if exactly one."""
     names = {c.name for c in table.columns}
-    return next((n for n in referenced_columns(expr) if n in names), None)
+    found = {n for n in referenced_columns(expr) if n in names}
+    return found.pop() if len(found) == 1 else None
 
 
 def _cols(cols: tuple[str, ...]) -> str:
@@ -253,7 +254,7 @@ class _Builder:
                 name = chk.name
                 check_names.add(name)
             else:
-                first = chk.column or _first_column(chk.expression, t)
+                first = _check_column(chk.expression, t)
                 name = unique_name(t.name, first, "check", check_names)
             lines.append(f"    CONSTRAINT {quote_ident(name)} CHECK ({sql_text(chk.expression)})")
         types = sorted({e for c in t.columns if (e := _enum_of(c.type)) is not None})
