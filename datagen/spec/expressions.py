@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pglast import ast, parse_sql
@@ -73,7 +73,7 @@ NUMBER_BASES = frozenset(
     | {"smallserial", "serial", "bigserial"}
 )
 _TEXT_FUNCTIONS = frozenset(
-    "btrim char_length character_length initcap left lower lpad ltrim right rpad rtrim "
+    "btrim char_length character_length initcap left length lower lpad ltrim right rpad rtrim "
     "split_part starts_with strpos substr upper".split()
 )
 # one-word type names PostgreSQL finds in pg_catalog (dumps load with search_path = '')
@@ -139,7 +139,10 @@ def parse_expression(text: str) -> ast.Node:
     if "\x00" in text:
         raise ExpressionError("the expression contains a NUL character", "remove it")
     try:
-        tokens = scan(text)
+        try:
+            tokens = scan(text)
+        except ParseError:  # an unterminated string or quoted name: the parser explains it
+            tokens = []
         for tok in tokens:
             if tok.name in ("SQL_COMMENT", "C_COMMENT"):
                 raise ExpressionError(
@@ -171,8 +174,9 @@ def sql_text(text: str) -> str:
     return RawStream()(parse_expression(text))
 
 
-def walk(node: Any) -> Iterator[ast.Node]:
-    """Every node under ``node`` (itself included), depth first, without recursion."""
+def walk(node: Any, prune: Callable[[ast.Node], bool] | None = None) -> Iterator[ast.Node]:
+    """Every node under ``node`` (itself included), depth first, left to right, without
+    recursion; the children of a node for which ``prune`` is true are skipped."""
     stack = [node]
     while stack:
         n: Any = stack.pop()
@@ -180,8 +184,9 @@ def walk(node: Any) -> Iterator[ast.Node]:
             stack.extend(reversed(n))
         elif isinstance(n, ast.Node):
             yield n
-            slots: tuple[str, ...] = n.__slots__  # type: ignore[attr-defined]
-            stack.extend(reversed([getattr(n, s) for s in slots]))
+            if prune is None or not prune(n):
+                slots: tuple[str, ...] = n.__slots__  # type: ignore[attr-defined]
+                stack.extend(reversed([getattr(n, s) for s in slots]))
 
 
 def _names(nodes: Any) -> list[str]:
@@ -349,10 +354,13 @@ def expression_problems(
     except ExpressionError as e:
         return [(e.message, e.hint)]
     out: list[tuple[str, str]] = []
-    for node in walk(tree):
+    refused: set[int] = set()  # ids of refused nodes: what is inside them is not looked at
+
+    for node in walk(tree, lambda n: id(n) in refused):
         found = _node_problem(node, what, enum_types)
         if found is not None:
             out.append(found)
+            refused.add(id(node))
             continue
         name = column_name(node)
         if name is not None and columns is None:
