@@ -15,50 +15,80 @@ Example:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..generators.numeric import number_scale
-from ..spec.model import Column, Table
+from pglast import ast
+from pglast.enums.parsenodes import A_Expr_Kind
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
-_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_CMP = re.compile(rf"^\(?\s*({_IDENT})\s*(>=|<=|>|<)\s*({_NUMBER})\s*\)?\Z")
-_BETWEEN = re.compile(
-    rf"^\(?\s*({_IDENT})\s+between\s+({_NUMBER})\s+and\s+({_NUMBER})\s*\)?\Z", re.I
-)
-_IN = re.compile(rf"^\(?\s*({_IDENT})\s+in\s*\((.*)\)\s*\)?\Z", re.I | re.S)
+from ..generators.numeric import number_scale
+from ..spec.expressions import ExpressionError, column_name, constant, parse_expression
+from ..spec.model import Column, Table
 
 NUMERIC_BASES = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double precision"})
 
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
-def _ident(text: str) -> str:
-    return text[1:-1].replace('""', '"') if text.startswith('"') else text.lower()
+
+def _op(node: ast.A_Expr) -> str | None:
+    names = [n.sval for n in node.name or () if isinstance(n, ast.String)]
+    return names[0] if len(names) == 1 else None
+
+
+def _number(node: Any) -> float | None:
+    c = constant(node)
+    return c if isinstance(c, float) else None
+
+
+def _in_value(node: Any) -> str | None:
+    """An IN list item as SPEC reads it: a number's text, or a string (optionally cast)."""
+    if isinstance(node, ast.TypeCast):
+        node = node.arg
+        return (
+            node.val.sval
+            if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String)
+            else None
+        )
+    if isinstance(node, ast.A_Const) and not node.isnull:
+        v = node.val
+        if isinstance(v, ast.Integer):
+            return str(v.ival)
+        if isinstance(v, ast.Float):
+            return str(v.fval)
+        if isinstance(v, ast.String):
+            return v.sval
+    return None
 
 
 def check_bounds(expr: str) -> tuple[str, dict[str, Any]] | None:
     """(column, params to merge) for an enforceable CHECK, or None."""
-    expr = expr.strip()
-    m = _CMP.match(expr)
-    if m:
-        col, op, num = _ident(m[1]), m[2], float(m[3])
+    try:
+        tree = parse_expression(expr)
+    except ExpressionError:
+        return None
+    if not isinstance(tree, ast.A_Expr):
+        return None
+    op = _op(tree)
+    if tree.kind == A_Expr_Kind.AEXPR_OP and op in _FLIP:
+        col, num = column_name(tree.lexpr), _number(tree.rexpr)
+        if col is None:  # the constant on the left: 1 <= x is x >= 1
+            col, num, op = column_name(tree.rexpr), _number(tree.lexpr), _FLIP[op]
+        if col is None or num is None:
+            return None
         return col, {("min" if op.startswith(">") else "max"): (num, op)}
-    m = _BETWEEN.match(expr)
-    if m:
-        return _ident(m[1]), {"min": (float(m[2]), ">="), "max": (float(m[3]), "<=")}
-    m = _IN.match(expr)
-    if m:
-        items = [i.strip() for i in m[2].split(",")]
-        values = []
-        for item in items:
-            if re.fullmatch(_NUMBER, item):
-                values.append(item)
-            elif re.fullmatch(r"'(?:[^']|'')*'(?:::\w+(?:\s+\w+)?)?", item):
-                values.append(item[1 : item.rindex("'")].replace("''", "'"))
-            else:
-                return None
-        return _ident(m[1]), {"values": values}
+    col = column_name(tree.lexpr)
+    if col is None:
+        return None
+    if tree.kind == A_Expr_Kind.AEXPR_BETWEEN and isinstance(tree.rexpr, tuple):
+        lo, hi = (_number(n) for n in tree.rexpr)
+        if lo is None or hi is None:
+            return None
+        return col, {"min": (lo, ">="), "max": (hi, "<=")}
+    if tree.kind == A_Expr_Kind.AEXPR_IN and op == "=" and isinstance(tree.rexpr, tuple):
+        values = [_in_value(n) for n in tree.rexpr]
+        if any(v is None for v in values):
+            return None
+        return col, {"values": values}
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import Problem, SpecError, suggest
 from ..idents import NAMEDATALEN
 from ..pgtypes import ALL_SPELLINGS, TypeParseError, parse_type
+from .expressions import expression_problems
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
 from .outputs import output_problems
@@ -74,6 +75,7 @@ class _Builder:
         self.check_names(ds)
         for t in ds.tables:
             self.check_keys(t)
+            self.check_expressions(t, enums)
         for t in ds.tables:
             for fk in t.foreign_keys:
                 self.check_fk(ds, t, fk)
@@ -294,6 +296,17 @@ class _Builder:
             if fk.path.endswith(".references"):
                 continue
             self.check_columns_exist(t, fk.columns, f"{fk.path}.columns")
+
+    def check_expressions(self, t: Table, enums: dict[str, list[str]]) -> None:
+        """Each CHECK and DEFAULT is exactly one safe expression (see :mod:`.expressions`)."""
+        columns = {c.name: c.type for c in t.columns}
+        for chk in t.checks:
+            for message, hint in expression_problems(chk.expression, "CHECK", columns, enums):
+                self.add(chk.path, message, hint)
+        for c in t.columns:
+            if c.default is not None:
+                for message, hint in expression_problems(c.default, "DEFAULT", None, enums):
+                    self.add(f"{c.path}.default", message, hint)
 
     def check_fk(self, ds: Dataset, t: Table, fk: ForeignKey) -> None:
         parents = ds.find_tables(fk.ref_table, fk.ref_schema)

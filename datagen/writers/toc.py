@@ -35,7 +35,6 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -43,6 +42,7 @@ import xxhash
 
 from ..idents import qualified, quote_ident, quote_literal, unique_name
 from ..pgtypes import PgType
+from ..spec.expressions import referenced_columns, sql_text
 from ..spec.model import Dataset, Table
 from ..spec.serials import serial_max, setval_args
 
@@ -141,18 +141,12 @@ class Toc:
 
 # ---- building -------------------------------------------------------------------------------
 
-_WORD = re.compile(r'"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*')
 
-
-def _first_column(expr: str, table: Table) -> str | None:
-    """The first column a CHECK expression mentions (PostgreSQL names the check after it)."""
+def _check_column(expr: str, table: Table) -> str | None:
+    """The column PostgreSQL names a CHECK after: the only one it references, if exactly one."""
     names = {c.name for c in table.columns}
-    for m in _WORD.finditer(expr):
-        w = m.group(0)
-        w = w[1:-1].replace('""', '"') if w.startswith('"') else w.lower()
-        if w in names:
-            return w
-    return None
+    found = {n for n in referenced_columns(expr) if n in names}
+    return found.pop() if len(found) == 1 else None
 
 
 def _cols(cols: tuple[str, ...]) -> str:
@@ -256,7 +250,7 @@ class _Builder:
         for c in t.columns:
             line = f"    {quote_ident(c.name)} {c.type.ddl()}"
             if c.default is not None and not c.type.is_serial:
-                line += f" DEFAULT {c.default}"
+                line += f" DEFAULT {sql_text(c.default)}"  # printed from its parse tree
             if t.not_null(c) or c.type.is_serial:
                 line += " NOT NULL"
             lines.append(line)
@@ -269,9 +263,9 @@ class _Builder:
                 name = chk.name
                 check_names.add(name)
             else:
-                first = chk.column or _first_column(chk.expression, t)
+                first = _check_column(chk.expression, t)
                 name = unique_name(t.name, first, "check", check_names)
-            lines.append(f"    CONSTRAINT {quote_ident(name)} CHECK ({chk.expression})")
+            lines.append(f"    CONSTRAINT {quote_ident(name)} CHECK ({sql_text(chk.expression)})")
         types = sorted({e for c in t.columns if (e := _enum_of(c.type)) is not None})
         self.pre.append(
             _Proto(tkey, "TABLE", t.name, t.schema, PRE,
