@@ -524,3 +524,22 @@ def test_progress_on_a_terminal(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "five:public.orders/copy-2" in err and "/" in err.split("]")[0]
     assert err.endswith("\r\x1b[K")  # the line is cleared at the end
+
+
+def test_check_catches_a_ddl_only_reorder(tmp_path):
+    """Swapping two indexes changes no table's data, only the dump's DDL order: check says so."""
+    repo = make_repo(tmp_path / "r")
+
+    def two(t, s):
+        t["orders"]["indexes"] = [{"columns": ["customer_id"]}, {"columns": ["created_at"]}]
+
+    edit(repo, two)
+    built(repo)
+    assert pipeline.check(repo) == []
+    edit(repo, lambda t, s: t["orders"]["indexes"].reverse())
+    assert pipeline.check(repo) == [
+        "datasets/five.lock.json: the dump's DDL changed since the lock was written "
+        "(run 'datagen build')"
+    ]
+    assert built(repo) == {}  # no chunk is made again
+    assert pipeline.check(repo) == [] and pipeline.verify(repo) == []

@@ -171,6 +171,7 @@ def lock_text(project: Project, spec: Path) -> str:
             "dataset": c.dataset.name,
             "spec": c.path.name,
             "chunk_rows": CHUNK_ROWS,
+            "schema": c.schema_digest,
             "versions": byte_shaping_versions(),
             "tables": tables,
             "outputs": outputs,

@@ -39,6 +39,7 @@ TOP = {
     "dataset": _text,
     "spec": _text,
     "chunk_rows": _count,
+    "schema": _digest,
     "versions": lambda v: isinstance(v, dict) and all(map(_text, v.values())),
     "tables": lambda v: isinstance(v, dict),
     "outputs": lambda v: isinstance(v, dict),
@@ -114,6 +115,10 @@ def check_lock(project: Project, c: SpecBuild) -> list[str]:
     for k, v in expected.items():
         if lock[k] != v:
             out.append(f"{name}: {k} is {lock[k]!r}, the spec says {v!r} (run 'datagen build')")
+    if lock["schema"] != c.schema_digest:  # DDL only: an order of indexes, tables, enums...
+        out.append(
+            f"{name}: the dump's DDL changed since the lock was written (run 'datagen build')"
+        )
     if lock["versions"] != byte_shaping_versions():
         out.append(
             f"{name}: written by {lock['versions']}, this is {byte_shaping_versions()} "

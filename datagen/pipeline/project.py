@@ -101,6 +101,11 @@ class SpecBuild:
         """The digest of the dump's DDL in dump order (what a dump holds besides table data)."""
         return Toc.from_dataset(self.dataset).digest()
 
+    @functools.cached_property
+    def schema_digest(self) -> str:
+        """The digest of the dump's table of contents (every DDL statement, in order)."""
+        return Toc.from_dataset(self.dataset).digest()
+
     @property
     def ref(self) -> SpecRef:
         return spec_ref(self.text, str(self.path))
