@@ -5,7 +5,7 @@ deterministic fake data.
 
 Example:
     >>> import io, datagen
-    >>> ds = datagen.load_spec_text('''
+    >>> spec = datagen.compile_spec_text('''
     ... version: 1
     ... name: tiny
     ... seed: 1
@@ -16,7 +16,7 @@ Example:
     ...       - {name: id, type: bigserial, primary_key: true}
     ... ''')
     >>> out = io.BytesIO()
-    >>> _ = datagen.generate(ds, out)
+    >>> _ = datagen.generate(spec, out)
     >>> b"COPY public.users (id) FROM stdin;\\n1\\n2\\n\\\\.\\n" in out.getvalue()
     True
 """

@@ -27,6 +27,9 @@ class SpecError(DatagenError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        return type(self), (self.problems,)  # rebuilt from its problems in another process
+
 
 class GeneratorError(DatagenError):
     """A generator could not produce values for a column."""

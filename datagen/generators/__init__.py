@@ -172,7 +172,7 @@ def make(ctx: ColumnContext, name: str, params: dict[str, Any]) -> Generator:
 
 
 def resolve(ctx: ColumnContext) -> Generator:
-    """The generator for a column by SPEC section 2's rules (keys are the engine's job)."""
+    """The generator for a column by SPEC section 2's rules (key columns are the plan's job)."""
     col = ctx.column
     params = dict(col.params)
     if ctx.column.type.is_array:

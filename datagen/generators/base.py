@@ -6,7 +6,8 @@ computed on its own: a child table computes its parent's keys, and chunks run in
 
 Uniqueness is by construction: a generator that can enumerate distinct values says how many
 (:meth:`Generator.domain`) and maps a position ``k`` in ``[0, domain)`` to a value injectively
-(:meth:`Generator.at`); the engine feeds it a keyed permutation of the row index.
+(:meth:`Generator.at`); the plan (:mod:`datagen.plan.sources`) feeds it a keyed permutation of
+the row index.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class UnknownGenerator(GeneratorError):
         self.message = f"unknown generator {name!r}"
         self.hint = suggest(name, REGISTRY) or "run 'datagen generators' for the list"
         super().__init__(f"{self.message} ({self.hint})")
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return type(self), (self.name,)
 
 
 def get_or_raise(name: str) -> type[Generator]:
@@ -121,6 +125,9 @@ class Generator:
         self.type = ctx.pgtype
         self.problems: list[tuple[str, str | None]] = list(problems or [])
         self.setup()
+        for value in vars(self).values():  # arrays built in setup are shared between threads too
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -1,8 +1,10 @@
-"""Executors run chunk jobs and hand the results back in job order, with bounded memory.
+"""Executors run chunk jobs: :meth:`~Executor.map` hands results back in job order with a bounded
+number in flight (``generate -j N`` streams them into a dump), :meth:`~Executor.fill` in the order
+they finish with every job queued at once (``build -j N`` fills the cache; results are small metas).
 
-``generate -j N`` and ``build -j N`` both use :class:`ProcessExecutor` (one executor model; a
-distributed executor is one more class with the same two methods). Workers die with their parent:
-a killed ``datagen`` leaves no worker behind.
+Both verbs use :class:`ProcessExecutor` (one executor model; a distributed executor is one more
+class with the same methods). Workers die with their parent: a killed ``datagen`` leaves no worker
+behind (on Linux the kernel sends them SIGKILL when the thread that started them exits).
 """
 
 from __future__ import annotations
@@ -49,10 +51,11 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
 
 
 class ProcessExecutor:
-    """A pool of worker processes; at most ``2 * workers`` jobs in flight."""
+    """A pool of worker processes; :meth:`map` keeps at most ``2 * workers`` jobs in flight."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers

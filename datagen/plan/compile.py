@@ -2,6 +2,8 @@
 
 Every command compiles a spec once and passes the result on: ``validate`` reports its problems and
 warnings, ``generate`` and ``build`` run its table plans, the pipeline hashes its fingerprints.
+(The library's ``load_spec`` returns the model alone; ``generate`` then compiles it again:
+``compile_spec`` gives the compiled plan to pass on instead.)
 """
 
 from __future__ import annotations

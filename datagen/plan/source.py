@@ -1,7 +1,8 @@
 """How another process gets the same compiled plan: a :class:`SpecRef` to compile again.
 
-A reference is small and hashable: the spec's text with the command line's overrides (compiled
-once per process, see :func:`compile_ref`), or, for a dataset made in code, its pickle.
+A reference is hashable and self-contained: the spec's text with the command line's overrides
+(compiled once per process, see :func:`compile_ref`), or, for a dataset made in code, its pickle.
+It travels with every job, so its size is the spec's.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class SpecRef:
         The plan is remembered, so this process (and workers forked from it) reuse it."""
         ref = c.source if c.source is not None else cls(pickled=pickle.dumps(c.dataset, 5))
         _KNOWN[ref] = c if c.source is not None else replace(c, source=ref)
-        while len(_KNOWN) > 4:
+        while len(_KNOWN) > 16:
             del _KNOWN[next(iter(_KNOWN))]
         return ref
 
@@ -48,14 +49,14 @@ def compile_ref(ref: SpecRef) -> Compiled:
     return _KNOWN.get(ref) or _compile_ref(ref)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)  # as many as the pipeline keeps (pipeline/project.py)
 def _compile_ref(ref: SpecRef) -> Compiled:
     from .compile import compile_dataset, compile_document
 
     if ref.pickled is not None:
         return replace(compile_dataset(pickle.loads(ref.pickled)), source=ref)
     assert ref.text is not None
-    fmt = "json" if ref.file.endswith(".json") else None
+    fmt = "json" if ref.file.lower().endswith(".json") else None  # as spec/load.py decides
     doc = load_text(ref.text, ref.file, fmt)
     c = compile_document(doc, seed=ref.seed, rows=dict(ref.rows), scale=ref.scale)
     return replace(c, source=ref)

@@ -23,7 +23,7 @@ from .model import Dataset
 
 def output_problems(doc: SpecDocument, dataset: Dataset) -> list[Problem]:
     """One problem per entry of ``outputs:`` that names a format no writer supports."""
-    from ..writers import FORMATS  # the writers pull in the engine: imported only when checking
+    from ..writers import FORMATS  # imported when checking: the writers are not needed to load
 
     supported = ", ".join(FORMATS)
     return [
