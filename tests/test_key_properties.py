@@ -43,7 +43,11 @@ BASE = {
             "rows": 900,
             "columns": [
                 {"name": "id", "type": "bigint", "primary_key": True},
-                {"name": "customer_id", "type": "bigint", "references": "customers.id"},
+                {
+                    "name": "customer_id",
+                    "type": "bigint",
+                    "references": {"table": "customers", "column": "id", "distribution": "zipf"},
+                },
                 {
                     "name": "total",
                     "type": "numeric(10,2)",
@@ -114,7 +118,8 @@ def references_forms(doc, rnd):
                 c["references"] = {"table": table, "column": column, "distribution": "uniform"}
                 if schema:
                     c["references"]["schema"] = schema[0]
-            elif isinstance(ref, dict):
+            elif isinstance(ref, dict) and ref.get("distribution", "uniform") == "uniform":
+                # only what a string can say: table, column, schema
                 c["references"] = f"{ref.get('schema', 'public')}.{ref['table']}.{ref['column']}"
 
 
@@ -139,7 +144,22 @@ def named_pk(doc, rnd):
         items["primary_key"] = {"columns": items["primary_key"]}
 
 
-TRANSFORMS = [aliases, explicit_defaults, references_forms, shuffled_keys, named_pk]
+def explicit_fk_params(doc, rnd):
+    for t in doc["tables"]:
+        for c in t["columns"]:
+            ref = c.get("references")
+            if isinstance(ref, dict) and ref.get("distribution") == "zipf":
+                ref.setdefault("params", {"exponent": 1.1})
+
+
+TRANSFORMS = [
+    aliases,
+    explicit_defaults,
+    references_forms,
+    shuffled_keys,
+    named_pk,
+    explicit_fk_params,
+]
 
 
 def keys_of(doc):

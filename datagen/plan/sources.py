@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from .table import TablePlan
 
 MAX_RADIX_PRODUCT = 1 << 62
+# the params each foreign key distribution reads, and their defaults
+FK_DEFAULTS: dict[str, dict[str, float]] = {
+    "zipf": {"exponent": 1.1},
+    "normal": {"mean": 0.5, "stddev": 1 / 6},
+}
 
 
 class Source:
@@ -135,10 +140,18 @@ class FkPick:
             "parent_rows": self.parent.table.rows,
             "ref_columns": list(fk.ref_columns),
             "distribution": "one-to-one" if self.one_to_one else fk.distribution,
-            "params": {} if self.one_to_one or fk.distribution == "uniform" else fk.params,
+            "params": self._params(),
             "null_rate": self.null_rate,
             "nullable_refs": self.nullable_refs,
         }
+
+    def _params(self) -> dict[str, float]:
+        """The distribution's params as used, defaults filled in (unused ones dropped), so an
+        explicit default and an omitted one give the same key."""
+        if self.one_to_one or self.fk.distribution not in FK_DEFAULTS:
+            return {}
+        p = self.fk.params
+        return {k: float(p.get(k, v)) for k, v in FK_DEFAULTS[self.fk.distribution].items()}
 
     def rows(self, block: Block) -> np.ndarray:
         """Parent row numbers, one per child row."""
@@ -152,10 +165,11 @@ class FkPick:
             return rand.integers(self.key, idx, n).astype(np.int64)
         u = rand.uniform(self.key, idx)
         if dist == "zipf":
-            rank = numeric.zipf_rank(u, n, float(self.fk.params.get("exponent", 1.1)))
+            rank = numeric.zipf_rank(u, n, self._params()["exponent"])
         else:
-            mean = float(self.fk.params.get("mean", 0.5)) * n
-            sd = float(self.fk.params.get("stddev", 1 / 6)) * n
+            params = self._params()
+            mean = params["mean"] * n
+            sd = params["stddev"] * n
             rank = numeric.normal_rank(u, rand.uniform(self.key, idx, 1), n, mean, sd)
         # popular ranks land on scattered parents, not on the first rows
         return self.perm(rank.astype(np.uint64)).astype(np.int64)
