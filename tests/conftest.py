@@ -56,4 +56,4 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def fuzz_examples(request: pytest.FixtureRequest) -> int:
     """How many specs the fuzzer tries: a few hundred in CI, thousands with --fuzz-long."""
-    return 3000 if request.config.getoption("--fuzz-long") else 150
+    return 5000 if request.config.getoption("--fuzz-long") else 300
