@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import Problem, SpecError, suggest
 from ..idents import NAMEDATALEN
 from ..pgtypes import ALL_SPELLINGS, TypeParseError, parse_type
-from .expressions import expression_problems
+from .expression_checks import default_problems, expression_problems
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
 from .outputs import output_problems
@@ -305,7 +305,7 @@ class _Builder:
                 self.add(chk.path, message, hint)
         for c in t.columns:
             if c.default is not None:
-                for message, hint in expression_problems(c.default, "DEFAULT", None, enums):
+                for message, hint in default_problems(c.default, c.type, enums):
                     self.add(f"{c.path}.default", message, hint)
 
     def check_fk(self, ds: Dataset, t: Table, fk: ForeignKey) -> None:
