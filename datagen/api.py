@@ -12,7 +12,7 @@ from .errors import DatagenError, Problem, SpecError, WriterError
 from .fileio import atomic_write
 from .pipeline.executors import local_executor
 from .pipeline.jobs import ChunkJob
-from .plan import Compiled, chunks, compile_dataset, compile_document
+from .plan import Compiled, compile_dataset, compile_document
 from .plan.source import SpecRef
 from .spec.load import load, load_text
 from .spec.model import Dataset
@@ -86,7 +86,7 @@ def validate(sources: list[str | Path]) -> list[Report]:
 def chunk_jobs(c: Compiled, qualname: str, encoding: str) -> Iterator[ChunkJob]:
     """The jobs that make one table's rows, chunk by chunk, in order."""
     ref = SpecRef.of(c)
-    for i, (start, stop) in enumerate(chunks(c.dataset.table(qualname).rows)):
+    for i, (start, stop) in enumerate(c.chunks(qualname)):
         yield ChunkJob(ref, qualname, i, start, stop, encoding)
 
 

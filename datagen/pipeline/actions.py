@@ -157,6 +157,7 @@ def lock_text(project: Project, spec: Path) -> str:
             "bytes": enc.get("bytes"),
             "digest": enc.get("digest"),
             "key_digest": m.get("key_digest"),
+            **({"chunk_rows": tk.chunk_rows} if tk.chunk_rows != CHUNK_ROWS else {}),  # wide rows
         }
     outputs = {}
     for fmt in c.formats:

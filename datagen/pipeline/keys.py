@@ -79,6 +79,7 @@ class TableKey:
     fingerprint: str  # of the keys children reference
     chunks: list[ChunkKey] = field(default_factory=list)
     key_columns: list[str] = field(default_factory=list)
+    chunk_rows: int = CHUNK_ROWS
 
 
 def key_columns(plan: TablePlan) -> list[str]:
@@ -127,8 +128,9 @@ def ddl_digest(toc: Toc, qualname: str) -> str:
     return digest("\n".join(sorted(f"{e.desc}\0{e.namespace}\0{e.defn}" for e in entries)))
 
 
-def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKey]:
-    """Input keys of every table of a compiled dataset, and of their chunks."""
+def compute_keys(c: Compiled, chunk_rows: int | None = None) -> dict[str, TableKey]:
+    """Input keys of every table of a compiled dataset, and of their chunks: of the plan's
+    chunk size for each table (:meth:`Compiled.chunk_rows`), or of ``chunk_rows`` for all."""
     ds = c.dataset
     plans = {p.table.qualname: p for p in c.plan.all()}
     versions = byte_shaping_versions()
@@ -163,14 +165,16 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
     out = {}
     for q, plan in plans.items():
         t = plan.table
+        size = chunk_rows or c.chunk_rows(q)
         data: dict[str, Any] = {
             **base,
-            "chunk_rows": chunk_rows,
+            "chunk_rows": size,
             "table": data_document(plan),
             "parents": {p: fingerprints[p] for p in parents_of(q, only_key_columns=False)},
         }
         doc = {**data, "kind": "table", "ddl": ddl_digest(toc, q)}
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
+        tk.chunk_rows = size
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
         # the key columns: a chunk's meta holds their digest, so adding a unique index (a DDL edit)
         # must not reuse a chunk whose stored key digest covers other columns
@@ -182,7 +186,7 @@ def compute_keys(c: Compiled, chunk_rows: int = CHUNK_ROWS) -> dict[str, TableKe
         }
         if not counts_rows:
             del chunk_base["table"]["rows"]
-        for i, (start, stop) in enumerate(chunks(t.rows, chunk_rows)):
+        for i, (start, stop) in enumerate(chunks(t.rows, size)):
             cdoc = dict(chunk_base, chunk={"index": i, "start": start, "stop": stop})
             tk.chunks.append(ChunkKey(i, start, stop, cdoc, digest(canonical(cdoc))))
         out[q] = tk

@@ -8,7 +8,9 @@ warnings, ``generate`` and ``build`` run its table plans, the pipeline hashes it
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -19,32 +21,62 @@ from ..errors import Problem, SpecError, suggest
 from ..generators.words import available_locales
 from ..spec.model import Dataset, ForeignKey, Table
 from ..spec.validate import build_model
+from . import chunking
+from .chunking import CHUNK_ROWS
 from .source import SpecRef
 from .table import TablePlan
 
 if TYPE_CHECKING:
     from ..spec.load import SpecDocument
 
-CHUNK_ROWS = 65536
+FRAMES_PER_TABLE = 40  # Python frames a value takes per foreign key it is read through
+
+
+@contextmanager
+def deep_enough(depth: int) -> Iterator[None]:
+    """Room on the Python stack for values read through ``depth`` foreign keys (a 400-deep
+    one-to-one chain reads a key through 400 parents). The limit is only ever raised: it is the
+    interpreter's, shared by threads; Python-to-Python calls do not use the C stack."""
+    need = 1000 + FRAMES_PER_TABLE * depth
+    if need > sys.getrecursionlimit():
+        sys.setrecursionlimit(need)
+    yield
 
 
 class DatasetPlan:
-    """Table plans of a dataset; children build their parents' plans first."""
+    """Table plans of a dataset.
+
+    Every plan is registered before any is built: a child's build reads only its parents'
+    table models, never their sources, so plans build in the spec's order without recursion,
+    for foreign key chains of any length, cycles and self references alike.
+    """
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
-        self.plans: dict[str, TablePlan] = {}
-        for t in ds.tables:
-            self.plan(t)
+        self.plans: dict[str, TablePlan] = {t.qualname: TablePlan(self, t) for t in ds.tables}
+        for p in self.plans.values():
+            p.build()
+        self._chunk_rows: dict[str, int] | None = None
+        self._depths: dict[str, int] | None = None
 
     def plan(self, table: Table) -> TablePlan:
-        """The plan of ``table`` (built on first use, registered before it builds)."""
-        if table.qualname not in self.plans:
-            # a parent's plan may be under construction (self reference, cycles): register first
-            p = TablePlan(self, table)
-            self.plans[table.qualname] = p
-            p.build()
+        """The plan of ``table``."""
         return self.plans[table.qualname]
+
+    def depth(self, qualname: str) -> int:
+        """How many tables deep the table's values reach through foreign keys."""
+        if self._depths is None:
+            self._depths = chunking.fk_depths(self)
+        return self._depths.get(qualname, 0)
+
+    def chunk_rows(self, qualname: str) -> int:
+        """Rows per chunk of a table: :data:`CHUNK_ROWS`, fewer for wide rows (a pure function
+        of the plan, see :mod:`datagen.plan.chunking`)."""
+        if self._chunk_rows is None:
+            with deep_enough(max(self.depth(q) for q in self.plans) if self.plans else 0):
+                estimates = chunking.row_estimates(self)
+            self._chunk_rows = {q: chunking.rows_for(b) for q, b in estimates.items()}
+        return self._chunk_rows[qualname]
 
     def plan_for(self, fk: ForeignKey) -> TablePlan | None:
         found = self.ds.find_tables(fk.ref_table, fk.ref_schema)
@@ -99,6 +131,14 @@ class Compiled:
 
     def table_plan(self, qualname: str) -> TablePlan:
         return self.plan.plans[qualname]
+
+    def chunk_rows(self, qualname: str) -> int:
+        """Rows per chunk of a table (in its key documents)."""
+        return self.plan.chunk_rows(qualname)
+
+    def chunks(self, qualname: str) -> Iterator[tuple[int, int]]:
+        """(start, stop) of each chunk of a table."""
+        return chunks(self.dataset.table(qualname).rows, self.chunk_rows(qualname))
 
 
 def _locale_hint(locale: str) -> str:
@@ -179,4 +219,5 @@ def chunks(rows: int, size: int = CHUNK_ROWS) -> Iterator[tuple[int, int]]:
 def generate_chunk(plan: TablePlan, start: int, stop: int) -> list[Col]:
     """Every column of rows ``start..stop`` of the plan's table, in declared order."""
     block = Block(plan, np.arange(start, stop, dtype=np.int64))
-    return [block.column(c.name) for c in plan.table.columns]
+    with deep_enough(plan.dsplan.depth(plan.table.qualname)):
+        return [block.column(c.name) for c in plan.table.columns]
