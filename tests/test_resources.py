@@ -271,3 +271,24 @@ def test_bounded_loading_in_process(text, fmt, needle):
     with pytest.raises(SpecError) as info:
         load_text(text, "x", fmt)
     assert needle in str(info.value)
+
+
+def test_a_wide_tables_chunk_rows_is_locked_and_checked(tmp_path):
+    """A table with fewer rows per chunk: the lock names them, check and verify agree, and an
+    edited chunk_rows in the lock is caught."""
+    import io
+    import json
+
+    from datagen.pipeline import build as pipeline
+
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "fat.yaml").write_text(fat_spec(3000))
+    pipeline.build(tmp_path, out=io.StringIO())
+    lock_path = tmp_path / "datasets" / "fat.lock.json"
+    lock = json.loads(lock_path.read_text())
+    assert lock["tables"]["public.f"]["chunk_rows"] < CHUNK_ROWS
+    assert pipeline.check(tmp_path) == [] and pipeline.verify(tmp_path) == []
+    lock["tables"]["public.f"]["chunk_rows"] *= 2
+    lock_path.write_text(json.dumps(lock))
+    (problem,) = pipeline.check(tmp_path)
+    assert "table public.f: chunk_rows is" in problem

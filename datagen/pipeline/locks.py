@@ -18,6 +18,7 @@ from typing import Any
 from ..fileio import file_digest
 from ..plan import CHUNK_ROWS
 from ..versions import byte_shaping_versions
+from .keys import TableKey
 from .project import Project, SpecBuild
 
 HEX = set("0123456789abcdef")
@@ -54,17 +55,24 @@ TABLE = {
 OUTPUT = {"file": _text, "bytes": _count, "digest": _digest}
 
 
-def _fields(doc: Any, fields: dict[str, Any], where: str) -> str | None:
+# a table's chunk_rows is in the lock only when it is not the default (narrow tables)
+TABLE_OPTIONAL = {"chunk_rows": _count}
+
+
+def _fields(
+    doc: Any, fields: dict[str, Any], where: str, optional: dict[str, Any] | None = None
+) -> str | None:
     if not isinstance(doc, dict):
         return f"{where} is not a JSON object"
-    if set(doc) != set(fields):
-        extra = sorted(set(doc) - set(fields))
-        missing = sorted(set(fields) - set(doc))
+    optional = optional or {}
+    extra = sorted(set(doc) - set(fields) - set(optional))
+    missing = sorted(set(fields) - set(doc))
+    if extra or missing:
         return f"{where}: " + "; ".join(
             ([f"unexpected {', '.join(extra)}"] if extra else [])
             + ([f"missing {', '.join(missing)}"] if missing else [])
         )
-    for k, ok in fields.items():
+    for k, ok in {**fields, **{k: optional[k] for k in doc if k in optional}}.items():
         if not ok(doc[k]):
             return f"{where}: {k} is {json.dumps(doc[k])[:40]}"
     return None
@@ -76,7 +84,7 @@ def shape_problem(doc: Any) -> str | None:
     if problem:
         return problem
     for q, t in doc["tables"].items():
-        if problem := _fields(t, TABLE, f"table {q}"):
+        if problem := _fields(t, TABLE, f"table {q}", TABLE_OPTIONAL):
             return problem
     for fmt, o in doc["outputs"].items():
         if problem := _fields(o, OUTPUT, f"output {fmt}"):
@@ -100,6 +108,10 @@ def read_lock(project: Project, stem: str) -> tuple[dict[str, Any] | None, str |
     if problem:
         return None, f"{name}: malformed ({problem}); run 'datagen build {stem}' to rewrite it"
     return doc, None
+
+
+def _chunk_rows(tk: TableKey) -> int:
+    return int(tk.doc.get("chunk_rows", CHUNK_ROWS))
 
 
 def check_lock(project: Project, c: SpecBuild) -> list[str]:
@@ -132,6 +144,11 @@ def check_lock(project: Project, c: SpecBuild) -> list[str]:
             out.append(
                 f"{name}: table {q}: the spec changed since the lock was written "
                 "(run 'datagen build')"
+            )
+        elif locked[q].get("chunk_rows", CHUNK_ROWS) != _chunk_rows(tk):
+            out.append(
+                f"{name}: table {q}: chunk_rows is {locked[q].get('chunk_rows', CHUNK_ROWS)}, "
+                f"the spec gives {_chunk_rows(tk)} (run 'datagen build')"
             )
         elif locked[q]["rows"] != tk.rows:
             out.append(
