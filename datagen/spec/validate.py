@@ -86,7 +86,11 @@ class _Builder:
 
     def apply_rows(self, ds: Dataset) -> None:
         """``--scale`` then ``--rows TABLE=N`` overrides, before any row-count check."""
-        if self.scale is not None:
+        if self.scale is not None and not 0 <= self.scale <= 1e6:  # also refuses NaN
+            self.problems.append(
+                Problem(self.doc.file, "", f"scale {self.scale} is not 0 to 1e6", None, "fix it")
+            )
+        elif self.scale is not None:
             for t in ds.tables:
                 t.rows = max(0, round(t.rows * self.scale))
         for name, n in self.rows.items():
