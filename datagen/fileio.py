@@ -96,6 +96,9 @@ def atomic_write(
     shown, path = path, _follow(path)
     try:
         if parents:
+            for parent in reversed(path.parents):  # "File exists" would not say which, or why
+                if parent.exists() and not parent.is_dir():
+                    raise WriterError(f"cannot write {shown}: {parent} is not a directory")
             path.parent.mkdir(parents=True, exist_ok=True)
         tmp = temp_path(path)
         fh = open(tmp, "xb")  # noqa: SIM115  (closed below, before the rename)

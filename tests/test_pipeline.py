@@ -543,3 +543,20 @@ def test_check_catches_a_ddl_only_reorder(tmp_path):
     ]
     assert built(repo) == {}  # no chunk is made again
     assert pipeline.check(repo) == [] and pipeline.verify(repo) == []
+
+
+def test_a_task_that_cannot_write_fails_in_one_line(tmp_path):
+    """build/ is a file: the dump task fails naming the path and why, with no traceback, from
+    datagen build and from plain doit alike."""
+    repo = make_repo(tmp_path / "r")
+    (repo / "build").write_text("not a directory")
+    r = subprocess.run(
+        [sys.executable, "-m", "datagen", "build", "-C", str(repo)], capture_output=True, text=True
+    )
+    out = r.stdout + r.stderr
+    assert r.returncode == 1 and "Traceback" not in out, out
+    assert f"cannot write {repo / 'build' / 'five.sql'}: {repo / 'build'} is not a directory" in out
+    assert r.stderr.strip().splitlines()[-1] == "Error: build failed (five:dump-copy)"
+    d = doit(repo)
+    assert d.returncode != 0 and "Traceback" not in d.stdout + d.stderr
+    assert "is not a directory" in d.stdout + d.stderr

@@ -8,15 +8,16 @@ from the cache's objects and metas, and an object found damaged is made again, n
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import xxhash
 from doit.exceptions import TaskFailed
 
-from ..errors import CacheError, PlanError, SpecError
+from ..errors import CacheError, DatagenError, PlanError, SpecError
 from ..fileio import atomic_write, file_digest, read_json, stable_json, write_json
 from ..plan import CHUNK_ROWS
 from ..plan.source import compile_ref
@@ -27,6 +28,21 @@ from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
 
 
+def _reported(action: Callable[..., Any]) -> Callable[..., Any]:
+    """An action whose DatagenError (a file it cannot write, a damaged cache) fails its task with
+    the one-line message, not doit's "PythonAction Error" and a traceback."""
+
+    @functools.wraps(action)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return action(*args, **kwargs)
+        except DatagenError as e:
+            return TaskFailed(str(e))
+
+    return run
+
+
+@_reported
 def make_chunk(job: ChunkJob) -> dict[str, Any]:
     """doit's action for a chunk task: :func:`run_chunk`, reporting whether it was reused."""
     return {"reused": run_chunk(job).reused}
@@ -77,6 +93,7 @@ def table_ok(cache_dir: str, key: str, encodings: list[str]) -> bool:
     return manifest is not None and set(encodings) <= set(manifest["encodings"])
 
 
+@_reported
 def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodings: list[str]):
     """Check a table's chunks and write its manifest: sizes and digests over its chunks, for
     ``encodings`` and every encoding an earlier manifest of the same key already had."""
@@ -103,6 +120,7 @@ def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodi
     return {"reused": False}
 
 
+@_reported
 def assemble(
     text: str,
     file: str,
@@ -180,6 +198,7 @@ def lock_text(project: Project, spec: Path) -> str:
     )
 
 
+@_reported
 def write_lock(root: str, spec: str) -> None:
     project = Project(Path(root))
     atomic_write(project.lock_path(Path(spec).stem), [lock_text(project, Path(spec)).encode()])

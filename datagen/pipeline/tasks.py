@@ -164,8 +164,7 @@ def _invalid(stem: str, path: Path | str, message: str) -> dict[str, Any]:
 
 def project_tasks(project: Project, names: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Tasks of every dataset (or of ``names``) of a repository."""
-    project.cache_dir.mkdir(parents=True, exist_ok=True)
-    project.build_dir.mkdir(parents=True, exist_ok=True)
+    # build/ is made by the first dump written into it: a task that cannot write says why itself
     clashes = project.stem_clashes()
     seen: dict[str, Path] = {}
     builds: list[SpecBuild] = []
