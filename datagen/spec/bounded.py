@@ -100,13 +100,14 @@ class BoundedComposer(Composer):
             self._sizes = {}
 
 
-if hasattr(yaml, "CParser"):  # libyaml's parser (several times faster) makes the events
+if yaml.__with_libyaml__:  # libyaml's parser (several times faster) makes the events
+    from yaml.cyaml import CParser  # not exported as yaml.CParser
 
-    class Loader(BoundedComposer, yaml.CParser, SafeConstructor, Resolver):
+    class Loader(BoundedComposer, CParser, SafeConstructor, Resolver):
         """A safe loader whose composer is bounded; libyaml parses."""
 
         def __init__(self, stream: str) -> None:
-            yaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             BoundedComposer.__init__(self)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
