@@ -34,6 +34,10 @@ def run_main(argv, capsys):
         pytest.param(["generate"], 2, "Missing argument", id="generate-no-spec"),
         pytest.param(["generate", SHOP, "-f", "xml"], 2, "'xml' is not one of", id="bad-format"),
         pytest.param(["generate", SHOP, "--rows", "orders"], 2, "TABLE=N", id="bad-rows"),
+        pytest.param(["generate", SHOP, "--scale", "inf"], 2, "0<=x<=1000000", id="scale-inf"),
+        pytest.param(
+            ["generate", SHOP, "--scale", "nan"], 2, "nan is not a number", id="scale-nan"
+        ),
         pytest.param(
             ["generate", SHOP, "--rows", "order=5", "-o", "-"],
             1,
