@@ -9,6 +9,7 @@ keys of exactly the tables it reaches.
 from __future__ import annotations
 
 import copy
+import io
 import random
 
 import pytest
@@ -236,3 +237,35 @@ def test_a_resolution_change_changes_exactly_the_tables_it_reaches(
     assert changed == expected
     for q in expected - {"public.customers"} if change is _customer_rows else expected:
         assert after[q][2] != base_keys[q][2], f"{q}: chunk keys must change too"
+
+
+DECLARED = sorted(
+    (name, param, schema["default"])
+    for name, cls in REGISTRY.items()
+    for param, schema in cls.params.items()
+    if "default" in schema
+)
+
+
+@pytest.mark.parametrize(
+    ("generator", "param", "default"), DECLARED, ids=[f"{g}.{p}" for g, p, _ in DECLARED]
+)
+def test_a_default_written_out_changes_neither_bytes_nor_keys(generator, param, default):
+    """The schema's default is the value the generator uses: spelling it out is a no-op."""
+    from generator_corpus import COLUMNS
+
+    ty, params = COLUMNS[generator]
+    bare = {k: v for k, v in params.items() if k != param}
+
+    def spec(p: dict) -> str:
+        col = {"name": "c", "type": ty, "generator": generator, **({"params": p} if p else {})}
+        return yaml.safe_dump({"version": 1, "name": "d", "seed": 5,
+                               "tables": [{"name": "t", "rows": 300, "columns": [col]}]})  # fmt: skip
+
+    omitted = datagen.compile_spec_text(spec(bare))
+    explicit = datagen.compile_spec_text(spec({**bare, param: default}))
+    out_a, out_b = io.BytesIO(), io.BytesIO()
+    datagen.generate(omitted, out_a)
+    datagen.generate(explicit, out_b)
+    assert out_a.getvalue() == out_b.getvalue()
+    assert compute_keys(omitted)["public.t"].key == compute_keys(explicit)["public.t"].key

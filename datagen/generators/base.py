@@ -137,13 +137,20 @@ class Generator:
             )
         object.__setattr__(self, name, value)
 
+    def param(self, name: str) -> Any:
+        """Param ``name`` as given, or its ``default`` from :attr:`params` (the one place a
+        default is written, so the fingerprint fills in the same value the generator uses)."""
+        return self.p.get(name, type(self).params[name]["default"])
+
     def fingerprint(self) -> dict[str, Any]:
         """Everything this generator's bytes depend on besides the column's stream key: its
-        name and version, resolved params, type, group and uniqueness."""
+        name and version, resolved params (declared defaults filled in, so spelling a default
+        out changes no key), type, group and uniqueness."""
+        defaults = {k: s["default"] for k, s in type(self).params.items() if "default" in s}
         return {
             "generator": self.name,
             "version": self.version,
-            "params": self.p,
+            "params": {**defaults, **self.p},
             "type": self.type.ddl(),
             "group": self.ctx.group,
             "unique": self.ctx.unique,

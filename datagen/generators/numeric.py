@@ -62,10 +62,13 @@ class Range(Generator):
     params = {
         "min": _NUM,
         "max": _NUM,
-        "distribution": {"enum": ["uniform", "normal", "zipf", "exponential"]},
+        "distribution": {
+            "enum": ["uniform", "normal", "zipf", "exponential"],
+            "default": "uniform",
+        },
         "mean": _NUM,
         "stddev": {"type": "number", "exclusiveMinimum": 0},
-        "exponent": {"type": "number", "exclusiveMinimum": 0},
+        "exponent": {"type": "number", "exclusiveMinimum": 0, "default": 1.2},
         "rate": {"type": "number", "exclusiveMinimum": 0},
         "decimals": {"type": "integer", "minimum": 0, "maximum": 12},
     }
@@ -112,7 +115,7 @@ class Range(Generator):
             self.problem(f"no value with {self.scale} decimals lies between {lo} and {hi}")
             self.hi = self.lo
         self.span = self.hi - self.lo + 1
-        self.dist = self.p.get("distribution", "uniform")
+        self.dist = self.param("distribution")
 
     def offsets(self, block: Block) -> np.ndarray:
         key, idx, n = self.ctx.key(), block.idx, self.span
@@ -129,7 +132,7 @@ class Range(Generator):
             rate = float(self.p["rate"]) / 10**self.scale if "rate" in self.p else 5.0 / n
             x = np.floor(-np.log1p(-u) / rate)
         else:  # zipf: rank 0 is the most frequent value
-            x = zipf_rank(u, n, float(self.p.get("exponent", 1.2)))
+            x = zipf_rank(u, n, float(self.param("exponent")))
         return np.clip(x, 0, n - 1).astype(np.uint64)
 
     def generate(self, block: Block) -> np.ndarray:
@@ -165,13 +168,13 @@ def normal_rank(u1: np.ndarray, u2: np.ndarray, n: int, mean: float, sd: float) 
 class Sequence(Generator):
     """``start``, ``start + step``, ... in row order (unique whenever ``step`` is not 0)."""
 
-    params = {"start": {"type": "integer"}, "step": {"type": "integer"}}
+    params = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1}}
     types = INT_TYPES | {"numeric"}
     injective = True
 
     def setup(self) -> None:
-        self.start = int(self.p.get("start", 1))
-        self.step = int(self.p.get("step", 1))
+        self.start = int(self.param("start"))
+        self.step = int(self.param("step"))
         if self.step == 0:
             self.problem("step 0 repeats one value", "use a non-zero step, or 'constant'")
         if self.type.base == "numeric" and self.type.precision is None:
@@ -198,12 +201,12 @@ class Sequence(Generator):
 class Boolean(Generator):
     """``t`` with probability ``true_rate`` (default 0.5), else ``f``."""
 
-    params = {"true_rate": {"type": "number", "minimum": 0, "maximum": 1}}
+    params = {"true_rate": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5}}
     types = frozenset({"boolean"})
     _TF = np.array([b"f", b"t"])
 
     def generate(self, block: Block) -> np.ndarray:
-        hit = rand.chance(self.ctx.key(), block.idx, float(self.p.get("true_rate", 0.5)))
+        hit = rand.chance(self.ctx.key(), block.idx, float(self.param("true_rate")))
         return self._TF[hit.astype(np.int64)]
 
     def domain(self) -> int:

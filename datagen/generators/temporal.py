@@ -103,15 +103,15 @@ class Timeseries(Generator):
     params = {
         "start": {"type": "string"},
         "end": {"type": "string"},
-        "pattern": {"enum": ["uniform", "business_hours", "daily_peak"]},
-        "ordered": {"type": "boolean"},
+        "pattern": {"enum": ["uniform", "business_hours", "daily_peak"], "default": "uniform"},
+        "ordered": {"type": "boolean", "default": False},
     }
     types = TEMPORAL
 
     def setup(self) -> None:
         self.start, self.end = self.window(DEFAULT_START, DEFAULT_END)
-        self.pattern = self.p.get("pattern", "uniform")
-        self.ordered = bool(self.p.get("ordered", False))
+        self.pattern = self.param("pattern")
+        self.ordered = bool(self.param("ordered"))
         step = DAY if self.type.base == "date" else 1
         self.start = -(-self.start // step) * step
         self.span = max(1, (self.end - self.start) // step + 1)
@@ -233,11 +233,11 @@ class Time(Generator):
 class Interval(Generator):
     """A duration up to ``max_days`` (default 30), as ``3 days 04:05:06``."""
 
-    params = {"max_days": {"type": "integer", "minimum": 0, "maximum": 100000}}
+    params = {"max_days": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 30}}
     types = frozenset({"interval"})
 
     def domain(self) -> int:
-        return (int(self.p.get("max_days", 30)) + 1) * DAY
+        return (int(self.param("max_days")) + 1) * DAY
 
     def generate(self, block: Block) -> np.ndarray:
         return self.at(block, rand.integers(self.ctx.key(), block.idx, self.domain()))

@@ -77,7 +77,7 @@ class Words(UniqueText):
     """A few lorem words (``min_words``..``max_words``), cut to the column's length."""
 
     params = {
-        "min_words": {"type": "integer", "minimum": 1, "maximum": 50},
+        "min_words": {"type": "integer", "minimum": 1, "maximum": 50, "default": 1},
         "max_words": {"type": "integer", "minimum": 1, "maximum": 50},
     }
     types = frozenset({"text", "varchar", "char"})
@@ -85,7 +85,7 @@ class Words(UniqueText):
 
     def setup(self) -> None:
         self.pool = lorem_words(self.ctx.dataset.locale)
-        self.lo = int(self.p.get("min_words", 1))
+        self.lo = int(self.param("min_words"))
         self.hi = int(self.p.get("max_words", max(self.lo, 4)))
         if self.lo > self.hi:
             self.problem("min_words is greater than max_words", "swap them")
@@ -108,7 +108,11 @@ class Code(Generator):
 
     params = {
         "length": {"type": "integer", "minimum": 1, "maximum": 64},
-        "alphabet": {"type": "string", "minLength": 2},
+        "alphabet": {
+            "type": "string",
+            "minLength": 2,
+            "default": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        },
     }
     types = frozenset({"text", "varchar", "char"})
 
@@ -118,7 +122,7 @@ class Code(Generator):
         self.length = int(self.p.get("length", default))
         if limit is not None and self.length > limit:
             self.problem(f"length {self.length} exceeds {self.type.ddl()}")
-        alphabet = self.p.get("alphabet", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        alphabet = self.param("alphabet")
         if not alphabet.isascii() or any(c == "\\" or not c.isprintable() for c in alphabet):
             self.problem(
                 "alphabet must be printable ASCII (no control character, no backslash)",
