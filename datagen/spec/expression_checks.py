@@ -264,12 +264,57 @@ def expression_problems(
     return list(dict.fromkeys(out))
 
 
+# what common built-ins return, and the column kinds (see _kind) that accept it by assignment
+_RETURNS = {
+    "now": "timestamptz",
+    "current_timestamp": "timestamptz",
+    "clock_timestamp": "timestamptz",
+    "statement_timestamp": "timestamptz",
+    "transaction_timestamp": "timestamptz",
+    "localtimestamp": "timestamp",
+    "current_date": "date",
+    "current_time": "time",
+    "localtime": "time",
+    "gen_random_uuid": "uuid",
+    "random": "number",
+}
+_ACCEPTS = {
+    "timestamptz": {"timestamptz", "timestamp", "date", "time", "text"},
+    "timestamp": {"timestamptz", "timestamp", "date", "time", "text"},
+    "date": {"timestamptz", "timestamp", "date", "text"},
+    "time": {"time", "text"},
+    "uuid": {"uuid", "text"},
+    "number": {"number", "text"},
+}
+
+
+def _returns(node: Any) -> str | None:
+    """What a DEFAULT that is one known built-in call returns (None: not known)."""
+    if isinstance(node, ast.FuncCall):
+        names = _names(node.funcname)
+        return _RETURNS.get(names[-1]) if names else None
+    if isinstance(node, ast.SQLValueFunction) and node.op is not None:
+        return _RETURNS.get(node.op.name.removeprefix("SVFOP_").lower())
+    return None
+
+
 def default_problems(text: str, pgtype: PgType, enums: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(message, hint) for each reason ``text`` cannot be the DEFAULT of a ``pgtype`` column: the
-    expression's own problems, or a constant the type refuses (``DEFAULT 'x'`` on a smallint)."""
+    expression's own problems, a constant the type refuses (``DEFAULT 'x'`` on a smallint), or a
+    known built-in whose result the type refuses (``DEFAULT now()`` on a smallint)."""
     from ..generators.base import literal_problem  # the same parsers that check user values
 
     found = expression_problems(text, "DEFAULT", None, enums)
+    if not found and not pgtype.is_array:
+        returns, kind = _returns(parse_expression(text)), _kind(pgtype)
+        if returns is not None and kind is not None and kind not in _ACCEPTS[returns]:
+            found.append(
+                (
+                    f"DEFAULT {text} gives a {returns} value, which a column of type "
+                    f"{pgtype.ddl()} cannot hold",
+                    "give a default of the column's type",
+                )
+            )
     value = None if found or pgtype.is_array else literal_text(text)
     why = None if value is None else literal_problem(value, pgtype)
     if why is not None:
