@@ -16,7 +16,7 @@ from .plan import Compiled, compile_dataset, compile_document
 from .plan.source import SpecRef
 from .spec.load import load, load_text
 from .spec.model import Dataset
-from .writers import FORMATS, Toc, writer_for
+from .writers import FORMATS, writer_for
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
@@ -136,7 +136,7 @@ def dump_pieces(
             yield result.data
 
     try:
-        yield from writer.pieces(Toc.from_dataset(ds), table_data)
+        yield from writer.pieces(c.toc, table_data)
     finally:
         executor.close()
 

@@ -22,7 +22,7 @@ from ..fileio import atomic_write, file_digest, read_json, stable_json, write_js
 from ..plan import CHUNK_ROWS
 from ..plan.source import compile_ref
 from ..versions import byte_shaping_versions
-from ..writers import Toc, writer_for
+from ..writers import writer_for
 from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
@@ -143,7 +143,7 @@ def assemble(
         manifest = _meta(cache, by_name[qualname]["key"], "table")["manifest"]
         return manifest["encodings"][encoding]["bytes"]
 
-    toc = Toc.from_dataset(compile_ref(spec_ref(text, file)).dataset)
+    toc = compile_ref(spec_ref(text, file)).toc
     pieces = writer.pieces(toc, encoded, table_size)
     Path(meta_path).unlink(missing_ok=True)  # a dump without its meta is never up to date
     size, dig = atomic_write(Path(out), pieces)
@@ -190,7 +190,7 @@ def lock_text(project: Project, spec: Path) -> str:
             "dataset": c.dataset.name,
             "spec": c.path.name,
             "chunk_rows": CHUNK_ROWS,
-            "schema": c.schema_digest,
+            "schema": c.toc_digest,
             "versions": byte_shaping_versions(),
             "tables": tables,
             "outputs": outputs,

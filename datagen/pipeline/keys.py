@@ -161,7 +161,7 @@ def compute_keys(c: Compiled, chunk_rows: int | None = None) -> dict[str, TableK
         }
         fingerprints[q] = digest(canonical(doc))
 
-    toc = Toc.from_dataset(ds)
+    toc = c.toc
     out = {}
     for q, plan in plans.items():
         t = plan.table

@@ -127,7 +127,7 @@ def check_lock(project: Project, c: SpecBuild) -> list[str]:
     for k, v in expected.items():
         if lock[k] != v:
             out.append(f"{name}: {k} is {lock[k]!r}, the spec says {v!r} (run 'datagen build')")
-    if lock["schema"] != c.schema_digest:  # DDL only: an order of indexes, tables, enums...
+    if lock["schema"] != c.toc_digest:  # DDL only: an order of indexes, tables, enums...
         out.append(
             f"{name}: the dump's DDL changed since the lock was written (run 'datagen build')"
         )

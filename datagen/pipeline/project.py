@@ -15,7 +15,7 @@ from typing import Any
 from ..plan import Compiled
 from ..plan.source import SpecRef, compile_ref
 from ..spec.model import Dataset
-from ..writers import FORMATS, WRITERS, Toc
+from ..writers import FORMATS, WRITERS
 from .jobs import ChunkJob
 from .keys import ChunkKey, TableKey, compute_keys
 
@@ -99,12 +99,7 @@ class SpecBuild:
     @functools.cached_property
     def toc_digest(self) -> str:
         """The digest of the dump's DDL in dump order (what a dump holds besides table data)."""
-        return Toc.from_dataset(self.dataset).digest()
-
-    @functools.cached_property
-    def schema_digest(self) -> str:
-        """The digest of the dump's table of contents (every DDL statement, in order)."""
-        return Toc.from_dataset(self.dataset).digest()
+        return self.compiled.toc.digest()
 
     @property
     def ref(self) -> SpecRef:

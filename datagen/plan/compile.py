@@ -8,6 +8,8 @@ warnings, ``generate`` and ``build`` run its table plans, the pipeline hashes it
 
 from __future__ import annotations
 
+import functools
+import pickle
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,7 @@ from ..errors import Problem, SpecError, suggest
 from ..generators.words import available_locales
 from ..spec.model import Dataset, ForeignKey, Table
 from ..spec.validate import build_model
+from ..writers.toc import Toc
 from . import chunking
 from .chunking import CHUNK_ROWS
 from .source import SpecRef
@@ -131,6 +134,19 @@ class Compiled:
 
     def table_plan(self, qualname: str) -> TablePlan:
         return self.plan.plans[qualname]
+
+    @functools.cached_property
+    def ref(self) -> SpecRef:
+        """How another process compiles this plan: its source, or its dataset's pickle (made
+        once per plan, not once per table or job)."""
+        if self.source is not None:
+            return self.source
+        return SpecRef(pickled=pickle.dumps(self.dataset, protocol=5))
+
+    @functools.cached_property
+    def toc(self) -> Toc:
+        """The dump's table of contents, built once: keys, locks and writers all read it."""
+        return Toc.from_dataset(self.dataset)
 
     def chunk_rows(self, qualname: str) -> int:
         """Rows per chunk of a table (in its key documents)."""

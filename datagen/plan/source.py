@@ -34,10 +34,11 @@ class SpecRef:
         """The reference a compiled plan came from (a dataset made in code is pickled).
 
         The plan is remembered, so this process (and workers forked from it) reuse it."""
-        ref = c.source if c.source is not None else cls(pickled=pickle.dumps(c.dataset, 5))
-        _KNOWN[ref] = c if c.source is not None else replace(c, source=ref)
-        while len(_KNOWN) > 16:
-            del _KNOWN[next(iter(_KNOWN))]
+        ref = c.ref
+        if ref not in _KNOWN:
+            _KNOWN[ref] = c if c.source is not None else replace(c, source=ref)
+            while len(_KNOWN) > 16:
+                del _KNOWN[next(iter(_KNOWN))]
         return ref
 
 
