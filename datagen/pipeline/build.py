@@ -23,7 +23,7 @@ from .executors import local_executor
 from .jobs import ChunkJob
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
-from .project import Project, SpecBuild, compile_spec, remove_stale_outputs
+from .project import Project, SpecBuild, chunk_owners, compile_spec, remove_stale_outputs
 from .tasks import DOIT_CONFIG, project_tasks
 
 
@@ -178,15 +178,11 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
     """Make every chunk that the cache lacks, on an executor (``jobs`` worker processes); each
     made chunk is reported under the name of the doit task that would have made it."""
     cache = Cache(project.cache_dir)
-    todo: dict[ChunkJob, str] = {}
-    seen = set()  # a chunk two datasets share is made once, under the first one's task name
-    for c in specs:
-        for name, job in c.jobs(project):
-            if (job.key, job.encoding) in seen:
-                continue
-            seen.add((job.key, job.encoding))
-            if job.key is None or not cache.valid(job.key, job.encoding):
-                todo[job] = name
+    todo: dict[ChunkJob, str] = {
+        job: name  # a chunk two datasets share is made once, under its owner's task name
+        for name, job in chunk_owners(project, specs).values()
+        if not cache.valid(str(job.key), job.encoding)
+    }
     if not todo:
         return
     executor = local_executor(min(jobs, len(todo)))

@@ -115,6 +115,19 @@ class SpecBuild:
         ]
 
 
+def chunk_owners(
+    project: Project, builds: list[SpecBuild]
+) -> dict[tuple[str, str], tuple[str, ChunkJob]]:
+    """(chunk key, encoding) -> (task name, job), once per cache object: a chunk that several
+    datasets hold belongs to the first of them (in ``builds`` order) whose outputs need its
+    encoding. ``datagen build``'s executor and the doit tasks both go by this."""
+    owners: dict[tuple[str, str], tuple[str, ChunkJob]] = {}
+    for c in builds:
+        for name, job in c.jobs(project):
+            owners.setdefault((str(job.key), job.encoding), (name, job))
+    return owners
+
+
 def spec_ref(text: str, file: str) -> SpecRef:
     """How any process compiles a repository spec: its text and path."""
     return SpecRef(text, file)

@@ -34,8 +34,9 @@ from .actions import (
     write_lock,
 )
 from .cache import Cache
+from .jobs import ChunkJob
 from .keys import TableKey
-from .project import Project, SpecBuild, chunk_job, compile_spec
+from .project import Project, SpecBuild, chunk_owners, compile_spec
 
 __all__ = ["DOIT_CONFIG", "task_datagen"]
 
@@ -73,16 +74,19 @@ def _tk_dict(tk: TableKey) -> dict[str, Any]:
 def dataset_tasks(
     project: Project,
     c: SpecBuild,
-    owned: set[tuple[str, str]] | None = None,
+    owners: dict[tuple[str, str], tuple[str, ChunkJob]] | None = None,
+    owned: set[str] | None = None,
     table_encodings: dict[str, list[str]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every task of one dataset.
 
     A chunk or table manifest is one cache object however many datasets hold it, so it has one
-    task: the first dataset that needs it (in ``owned``, shared across datasets) creates it, and
-    the others depend on its target. ``table_encodings`` gives, per table key, every encoding
-    the selected datasets need of it.
+    task: a chunk's is its owner's (:func:`~.project.chunk_owners`), a manifest's the first
+    dataset's that holds it (``owned``, table keys shared across datasets); the others depend
+    on its target. ``table_encodings`` gives, per table key, every encoding the selected
+    datasets need of it.
     """
+    owners = chunk_owners(project, [c]) if owners is None else owners
     owned = set() if owned is None else owned
     cache = Cache(project.cache_dir)
     cache_dir, file = str(project.cache_dir), str(c.path)
@@ -99,10 +103,9 @@ def dataset_tasks(
             for enc in table_encs:
                 target = cache.path(ck.key, enc)
                 deps.append(str(target))
-                if (ck.key, enc) in owned or enc not in encodings:
-                    continue  # another dataset's task (or one that needs this encoding) makes it
-                owned.add((ck.key, enc))
-                job = chunk_job(c.ref, project, tk, ck, enc)
+                owner, job = owners[(ck.key, enc)]
+                if owner != f"{base}:{q}/{enc}-{ck.index}":
+                    continue  # another dataset's task makes it
                 yield {
                     "basename": base,
                     "name": f"{q}/{enc}-{ck.index}",
@@ -112,9 +115,9 @@ def dataset_tasks(
                     "uptodate": [(object_ok, [cache_dir, ck.key, enc])],
                     "clean": True,
                 }
-        if (tk.key, "table") in owned:
+        if tk.key in owned:
             continue
-        owned.add((tk.key, "table"))
+        owned.add(tk.key)
         yield {
             "basename": base,
             "name": q,
@@ -197,9 +200,10 @@ def project_tasks(project: Project, names: list[str] | None = None) -> Iterator[
         for tk in c.keys.values():
             table_encodings.setdefault(tk.key, set()).update(c.encodings())
     encs = {k: sorted(v) for k, v in table_encodings.items()}
-    owned: set[tuple[str, str]] = set()
+    owners = chunk_owners(project, builds)
+    owned: set[str] = set()
     for c in builds:
-        yield from dataset_tasks(project, c, owned, encs)
+        yield from dataset_tasks(project, c, owners, owned, encs)
 
 
 def task_datagen() -> Iterator[dict[str, Any]]:
