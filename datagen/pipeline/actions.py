@@ -85,12 +85,20 @@ def _manifest(cache: Cache, key: str) -> dict[str, Any] | None:
     return meta["manifest"] if meta is not None else None
 
 
-def table_ok(cache_dir: str, key: str, encodings: list[str]) -> bool:
-    """The table's manifest is whole and covers ``encodings`` (a table shared by datasets with
-    other outputs may have been made for other encodings first)."""
-    cache = Cache(cache_dir)
-    manifest = _manifest(cache, key) if cache.valid(key, "table") else None
+def _whole_manifest(cache: Cache, key: str) -> dict[str, Any] | None:
+    """The table's manifest when its object is whole, else None."""
+    return _manifest(cache, key) if cache.valid(key, "table") else None
+
+
+def _covers(manifest: dict[str, Any] | None, encodings: list[str]) -> bool:
+    """A manifest covers ``encodings`` (a table shared by datasets with other outputs may have
+    been made for other encodings first)."""
     return manifest is not None and set(encodings) <= set(manifest["encodings"])
+
+
+def table_ok(cache_dir: str, key: str, encodings: list[str]) -> bool:
+    """The table's manifest is whole and covers ``encodings``."""
+    return _covers(_whole_manifest(Cache(cache_dir), key), encodings)
 
 
 @_reported
@@ -98,9 +106,9 @@ def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodi
     """Check a table's chunks and write its manifest: sizes and digests over its chunks, for
     ``encodings`` and every encoding an earlier manifest of the same key already had."""
     cache = Cache(cache_dir)
-    if table_ok(cache_dir, tk["key"], encodings):
+    old = _whole_manifest(cache, tk["key"])
+    if _covers(old, encodings):
         return {"reused": True}
-    old = _manifest(cache, tk["key"]) if cache.valid(tk["key"], "table") else None
     encodings = sorted(set(encodings) | set(old["encodings"] if old else ()))
     manifest: dict[str, Any] = {"input_key": tk["key"], "rows": tk["rows"], "encodings": {}}
     for enc in encodings:
