@@ -1,4 +1,5 @@
-"""Helpers to read plain dumps back: COPY blocks per table, rows as lists of fields."""
+"""Helpers to make plain dumps and read them back (COPY blocks per table, rows as lists of
+fields), and to run the CLI as a user does."""
 
 from __future__ import annotations
 
@@ -30,3 +31,17 @@ def columns(data: bytes, table: str) -> dict[str, list[bytes]]:
     names, body = copy_blocks(data)[table]
     rows = [line.split(b"\t") for line in body.splitlines()]
     return {n: [r[i] for r in rows] for i, n in enumerate(names)}
+
+
+def run_main(argv: list[str], capsys) -> tuple[int, str, str]:
+    """``datagen ARGV`` through its entry point (which turns errors into exit codes):
+    (exit code, stdout, stderr)."""
+    from datagen.cli import main
+
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err

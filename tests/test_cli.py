@@ -8,19 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from dumps import run_main
 
-from datagen.cli import cli, main
+from datagen.cli import cli
 
 ROOT = Path(__file__).parent.parent
 SHOP = str(ROOT / "datasets" / "shop.yaml")
-
-
-def run_main(argv, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return info.value.code or 0, out.out, out.err
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dumps import run_main
 
 import datagen
-from datagen.cli import main
 from datagen.writers.toc import Toc
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
@@ -90,22 +90,12 @@ def check_names(defn: str) -> list[str]:
     return names
 
 
-def run(argv: list[str], capsys) -> tuple[int, str]:
-    """``datagen ARGV`` as a user runs it (errors handled by main): exit code and stderr."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 1
-    return code, capsys.readouterr().err
-
-
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_hostile_case(path, pg, tmp_path, capsys):
     expect = expectation(path)
     out_file = tmp_path / "dump.sql"
-    results = [run(["validate", str(path)], capsys)]
-    results.append(run(["generate", str(path), "-o", str(out_file), "-q"], capsys))
+    results = [run_main(["validate", str(path)], capsys)[::2]]  # (exit code, stderr)
+    results.append(run_main(["generate", str(path), "-o", str(out_file), "-q"], capsys)[::2])
     for _, err in results:
         assert "Traceback" not in err, f"{path.name}:\n{err}"
     if expect.startswith("error "):

@@ -8,8 +8,7 @@ import subprocess
 import sys
 
 import pytest
-
-from datagen.cli import main
+from dumps import run_main
 
 SPEC = "version: 1\nname: t\ntables:\n  - name: t\n    rows: 3\n    columns:\n"
 SPEC += "      - {name: id, type: integer}\n"
@@ -29,14 +28,6 @@ tables:
         name: c
         null_rate: 0
 """
-
-
-def run(argv, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return info.value.code or 0, out.out, out.err
 
 
 def only_error(err: str, needle: str) -> None:
@@ -70,7 +61,7 @@ def only_error(err: str, needle: str) -> None:
 def test_spec_bytes(tmp_path, capsys, name, data, code, needle):
     path = tmp_path / name
     path.write_bytes(data)
-    got, out, err = run(["validate", str(path)], capsys)
+    got, out, err = run_main(["validate", str(path)], capsys)
     assert got == code, err
     if code:
         only_error(err, f"{path}{needle}")
@@ -92,7 +83,7 @@ def test_merge_keys_follow_yaml_1_1(tmp_path):
 def test_duplicate_keys_are_still_reported(tmp_path, capsys):
     path = tmp_path / "dup.yaml"
     path.write_text(MERGE.replace("name: b\n", "name: b\n        name: d\n"))
-    code, _, err = run(["validate", str(path)], capsys)
+    code, _, err = run_main(["validate", str(path)], capsys)
     assert code == 1
     only_error(err, ":10: tables[0].columns[1].name: key 'name' appears twice")
 
@@ -127,7 +118,7 @@ def bad_path(tmp_path, kind):
 def test_bad_spec_paths(tmp_path, capsys, kind, command):
     path, needle = bad_path(tmp_path, kind)
     argv = [command, path] + (["-o", str(tmp_path / "out.sql")] if command == "generate" else [])
-    code, _, err = run(argv, capsys)
+    code, _, err = run_main(argv, capsys)
     assert code == 1
     only_error(err, f"{path if len(path) <= 200 else ''}")
     only_error(err, needle)
@@ -135,7 +126,7 @@ def test_bad_spec_paths(tmp_path, capsys, kind, command):
 
 def test_a_long_path_is_shortened_in_the_message(tmp_path, capsys):
     path, _ = bad_path(tmp_path, "long")
-    _, _, err = run(["generate", path], capsys)
+    _, _, err = run_main(["generate", path], capsys)
     only_error(err, "...")
     assert len(err.splitlines()[0]) < 400
 
