@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ import xxhash
 
 from ..plan import CHUNK_ROWS, Compiled, TablePlan, chunks
 from ..versions import byte_shaping_versions
-from ..writers.toc import DATA, Toc
+from ..writers.toc import DATA, Toc, TocEntry
 
 FORMAT_VERSION = 2  # of the key documents themselves: 2 = built from the compiled plan
 
@@ -119,13 +120,17 @@ def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str
     }
 
 
-def ddl_digest(toc: Toc, qualname: str) -> str:
+def ddl_lines(entries: Iterable[TocEntry]) -> list[str]:
+    """The DDL statements among ``entries`` (data and sequence values are not DDL)."""
+    return [f"{e.desc}\0{e.namespace}\0{e.defn}" for e in entries if e.section != DATA]
+
+
+def ddl_digest(shared: list[str], toc: Toc, qualname: str) -> str:
     """The digest of a table's DDL (its table, sequences, keys, indexes, foreign keys) and of the
-    dataset's own (schemas, enum types, including those no column uses); data and sequence
-    values are not DDL. A set of statements: the order of tables in the spec reorders the dump
-    (whose own check compares the ordered table list) but reaches no table's key."""
-    entries = [e for e in toc if e.section != DATA and e.table in (None, qualname)]
-    return digest("\n".join(sorted(f"{e.desc}\0{e.namespace}\0{e.defn}" for e in entries)))
+    dataset's own, ``shared`` (schemas, enum types, including those no column uses). A set of
+    statements: the order of tables in the spec reorders the dump (whose own check compares the
+    ordered table list) but reaches no table's key."""
+    return digest("\n".join(sorted([*shared, *ddl_lines(toc.for_table(qualname))])))
 
 
 def compute_keys(c: Compiled, chunk_rows: int | None = None) -> dict[str, TableKey]:
@@ -162,6 +167,7 @@ def compute_keys(c: Compiled, chunk_rows: int | None = None) -> dict[str, TableK
         fingerprints[q] = digest(canonical(doc))
 
     toc = c.toc
+    shared = ddl_lines(e for e in toc if e.table is None)  # once, not once per table
     out = {}
     for q, plan in plans.items():
         t = plan.table
@@ -172,7 +178,7 @@ def compute_keys(c: Compiled, chunk_rows: int | None = None) -> dict[str, TableK
             "table": data_document(plan),
             "parents": {p: fingerprints[p] for p in parents_of(q, only_key_columns=False)},
         }
-        doc = {**data, "kind": "table", "ddl": ddl_digest(toc, q)}
+        doc = {**data, "kind": "table", "ddl": ddl_digest(shared, toc, q)}
         tk = TableKey(q, t.rows, doc, digest(canonical(doc)), fingerprints[q], key_columns=kcols[q])
         tk.chunk_rows = size
         counts_rows = any(g.depends_on_row_count() for g in plan.generators.values())
