@@ -10,13 +10,12 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from typing import Any
 
 import jsonschema
 
-from . import arrays, choice, network, numeric, person, temporal, text  # noqa: F401  (registration)
+from . import arrays, choice, network, numeric, person, semantic, temporal, text  # noqa: F401
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 
 __all__ = [
@@ -26,58 +25,9 @@ __all__ = [
     "UnknownGenerator",
     "make",
     "resolve",
+    "semantic",
     "semantic_match",
 ]
-
-# (name tokens at the end of the column name, generator). First match wins; the words before the
-# match name the column's group (``billing_city`` -> group "billing").
-SEMANTIC_RULES: list[tuple[tuple[str, ...], str]] = [
-    (("email", "address"), "email"),
-    (("email",), "email"),
-    (("e", "mail"), "email"),
-    (("mail",), "email"),
-    (("first", "name"), "first_name"),
-    (("firstname",), "first_name"),
-    (("given", "name"), "first_name"),
-    (("fname",), "first_name"),
-    (("last", "name"), "last_name"),
-    (("lastname",), "last_name"),
-    (("family", "name"), "last_name"),
-    (("surname",), "last_name"),
-    (("lname",), "last_name"),
-    (("full", "name"), "full_name"),
-    (("fullname",), "full_name"),
-    (("phone", "number"), "phone"),
-    (("phone",), "phone"),
-    (("telephone",), "phone"),
-    (("mobile",), "phone"),
-    (("cell", "phone"), "phone"),
-    (("city",), "city"),
-    (("town",), "city"),
-    (("created", "at"), "created_at"),
-    (("created", "on"), "created_at"),
-    (("created",), "created_at"),
-    (("inserted", "at"), "created_at"),
-    (("updated", "at"), "updated_at"),
-    (("updated", "on"), "updated_at"),
-    (("modified", "at"), "updated_at"),
-    (("updated",), "updated_at"),
-    (("birth", "date"), "birth_date"),
-    (("date", "of", "birth"), "birth_date"),
-    (("birthdate",), "birth_date"),
-    (("birthday",), "birth_date"),
-    (("dob",), "birth_date"),
-    (("ip", "address"), "ipv4"),
-    (("ipv4",), "ipv4"),
-    (("ip",), "ipv4"),
-    (("mac", "address"), "macaddr"),
-]
-
-# ``name`` alone means a person's full name in tables of people.
-PEOPLE_TABLES = re.compile(
-    r"(user|customer|client|employee|person|people|member|patient|author|contact|student|staff|"
-    r"account|doctor|physician|driver|owner|buyer|seller|subscriber|player)s?\Z"
-)
 
 TYPE_DEFAULTS = {
     # a serial column counts 1, 2, 3 (the plan's counter); these serve one whose own generator
@@ -111,25 +61,12 @@ TYPE_DEFAULTS = {
 }
 
 
-def tokens(name: str) -> list[str]:
-    """``billingCity`` / ``billing_city`` / ``Billing-City`` -> ``['billing', 'city']``."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t]
-
-
-def semantic_match(column: str, base: str, table: str = "") -> tuple[str, str] | None:
+def semantic_match(
+    column: str, base: str, table: str = "", length: int | None = None
+) -> tuple[str, str] | None:
     """(generator, group) chosen from the column name, only where the type can hold it."""
-    toks = tokens(column)
-    for suffix, gen in SEMANTIC_RULES:
-        if len(toks) >= len(suffix) and tuple(toks[-len(suffix) :]) == suffix:
-            types = REGISTRY[gen].types
-            if types is not None and base not in types:
-                return None
-            return gen, "_".join(toks[: -len(suffix)])
-    if toks == ["name"] and base in ("text", "varchar") and PEOPLE_TABLES.search(table.lower()):
-        return "full_name", ""
-    return None
+    found = semantic.detect(column, base, table, length)
+    return (found.generator, found.group) if found else None
 
 
 def _jsonable(value: Any) -> Any:
@@ -186,9 +123,9 @@ def _element(ctx: ColumnContext, params: dict[str, Any]) -> Generator:
     col, t = ctx.column, ctx.pgtype
     if col.generator:
         return make(ctx, col.generator, params)
-    found = semantic_match(col.name, t.base, ctx.table.name)
+    found = semantic.detect(col.name, t.base, ctx.table.name, t.length)
     if found:
-        return make(replace(ctx, group=found[1]), found[0], params)
+        return make(replace(ctx, group=found.group), found.generator, params)
     name = TYPE_DEFAULTS[t.base]
     if ctx.unique and name == "range" and not params:
         hi = numeric.type_bounds(t)[1]

@@ -26,6 +26,7 @@ from ..errors import GeneratorError, suggest
 from ..pgtypes import PgType
 from ..spec.model import Column, Dataset, Table
 from .literals import type_problem
+from .semantic import Rule
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -113,6 +114,12 @@ class Generator:
     types: ClassVar[frozenset[str] | None] = None
     #: generate() never repeats a value across rows (sequences): unique with no permutation.
     injective: ClassVar[bool] = False
+    #: column names that select this generator (:mod:`datagen.generators.semantic`): snake_case
+    #: words matched at the end of a column's name, or :func:`~.semantic.rule` with conditions
+    names: ClassVar[tuple[str | Rule, ...]] = ()
+    #: the share of NULLs in a nullable column the generator was detected for, when the spec
+    #: gives no ``null_rate`` (``deleted_at``: most rows are not deleted)
+    default_null_rate: ClassVar[float] = 0.0
 
     def __init__(
         self,

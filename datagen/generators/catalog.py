@@ -11,22 +11,21 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from . import REGISTRY, SEMANTIC_RULES, TYPE_DEFAULTS
+from . import REGISTRY, TYPE_DEFAULTS
+from .semantic import Rule, declared_rules
 
 
-def _spellings(words: tuple[str, ...]) -> str:
-    """``('first', 'name')`` -> ``first_name / firstName``; one word stays as it is."""
-    if len(words) == 1:
-        return words[0]
-    return f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}"
+def _spellings(r: Rule) -> str:
+    """``first_name`` -> ``first_name / firstName`` (and its conditions); one word stays as is."""
+    words = r.words
+    plain = words[0] if len(words) == 1 else (
+        f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}"
+    )
+    return plain + r.describe()[len(r.spelled) :]
 
 
 def catalog() -> dict[str, dict[str, Any]]:
     """Every registered generator: what it is, its params, the types it fills, what picks it."""
-    picked_by: dict[str, list[str]] = {}
-    for words, name in SEMANTIC_RULES:
-        picked_by.setdefault(name, []).append(_spellings(words))
-    picked_by.setdefault("full_name", []).append("name (in a table of people: users, ...)")
     out = {}
     for name, cls in sorted(REGISTRY.items()):
         doc = (inspect.getdoc(cls) or "").split("\n\n")[0]
@@ -37,7 +36,7 @@ def catalog() -> dict[str, dict[str, Any]]:
                 for p, schema in cls.params.items()
             },
             "types": sorted(cls.types) if cls.types is not None else None,
-            "column_names": sorted(picked_by.get(name, [])),
+            "column_names": sorted(_spellings(r) for r in declared_rules(cls)),
             "default_for": sorted(t for t, d in TYPE_DEFAULTS.items() if d == name),
         }
     return out

@@ -39,6 +39,7 @@ def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:
 class Ipv4(Generator):
     """A public-looking IPv4 host address (first octet 1-223, last 1-254)."""
 
+    names = ("ip_address", "ipv4", "ip")
     types = frozenset({"inet", "text", "varchar"})
     name_type = "inet"
 
@@ -79,6 +80,7 @@ class Cidr(Generator):
 class MacAddr(Generator):
     """A MAC address, ``08:00:2b:01:02:03``."""
 
+    names = ("mac_address",)
     types = frozenset({"macaddr", "text", "varchar"})
     name_type = "macaddr"
 

@@ -13,12 +13,18 @@ import numpy as np
 
 from .. import rand, textops
 from .base import TEXT_TYPES, register
+from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
 from .words import cities, first_names, last_names, phone_formats
 
 if TYPE_CHECKING:
     from ..columns import Block
 
+# ``name`` alone means a person's full name in tables of people.
+PEOPLE_TABLES = (
+    r"(user|customer|client|employee|person|people|member|patient|author|contact|student|staff|"
+    r"account|doctor|physician|driver|owner|buyer|seller|subscriber|player)s?\Z"
+)
 EMAIL_DOMAINS = np.array([b"example.com", b"example.org", b"example.net"])  # RFC 2606: no real mail
 
 
@@ -48,6 +54,8 @@ class _Text(UniqueText):
 class FirstName(_Text):
     """A first name from the locale's list, weighted by frequency."""
 
+    names = ("first_name", "firstname", "given_name", "fname")
+
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
@@ -58,6 +66,8 @@ class FirstName(_Text):
 class LastName(_Text):
     """A last name from the locale's list, weighted by frequency."""
 
+    names = ("last_name", "lastname", "family_name", "surname", "lname")
+
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
@@ -67,6 +77,8 @@ class LastName(_Text):
 @register("full_name")
 class FullName(_Text):
     """``First Last`` of the row's person."""
+
+    names = ("full_name", "fullname", rule("name", tables=PEOPLE_TABLES, note="in a table of people"))
 
     separator = b" "
 
@@ -86,6 +98,7 @@ class Email(_Text):
     never the domain, so ``n`` must be at least 13 (``j@example.com``).
     """
 
+    names = ("email_address", "email", "e_mail", "mail")
     #: 2: too-long addresses shorten their local part instead of being cut anywhere
     version = 2
     DOMAIN_LENGTH = len("@example.com")
@@ -166,6 +179,7 @@ class Phone(_Text):
     # per template byte: 0 literal, 1 any digit, 2 digit 1-9, 3 digit 2-9 (Faker's # % $ marks)
     _KINDS = {ord("#"): 1, ord("!"): 1, ord("%"): 2, ord("@"): 2, ord("$"): 3}
 
+    names = ("phone_number", "phone", "telephone", "mobile", "cell_phone")
     #: 2: in varchar(n), only the locale's formats that fit are used (no number is cut short)
     version = 2
 
@@ -208,6 +222,8 @@ class Phone(_Text):
 @register("city")
 class City(_Text):
     """A city name of the locale."""
+
+    names = ("city", "town")
 
     separator = b" "
 

@@ -183,6 +183,8 @@ def timeline(gen: Generator, block: Block) -> np.ndarray:
 class CreatedAt(Generator):
     """When the row was created (2020-2025); never after the row's ``updated_at``."""
 
+    names = ("created_at", "created_on", "created", "inserted_at")
+
     types = TEMPORAL
 
     def generate(self, block: Block) -> np.ndarray:
@@ -192,6 +194,8 @@ class CreatedAt(Generator):
 @register("updated_at")
 class UpdatedAt(Generator):
     """The row's ``created_at`` plus up to a few months (often the same moment)."""
+
+    names = ("updated_at", "updated_on", "modified_at", "updated")
 
     types = TEMPORAL
 
@@ -205,6 +209,8 @@ class UpdatedAt(Generator):
 @register("birth_date")
 class BirthDate(Timeseries):
     """A date of birth of an adult: 1940 to 2006."""
+
+    names = ("birth_date", "date_of_birth", "birthdate", "birthday", "dob")
 
     def setup(self) -> None:
         self.p = {"start": "1940-01-01", "end": "2006-12-31", **self.p}

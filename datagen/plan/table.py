@@ -272,7 +272,11 @@ class TablePlan:
         return self._nulls(UniqueSource(self, gen, key), col)
 
     def _nulls(self, src: Source, col: Column) -> Source:
-        if not self.table.not_null(col) and col.null_rate > 0:
+        rate = col.null_rate
+        gen = self.generators.get(col.name)
+        if "null_rate" not in col.raw and gen is not None and not col.generator:
+            rate = gen.default_null_rate  # detected by name: ``deleted_at`` is mostly NULL
+        if not self.table.not_null(col) and rate > 0:
             ctx = self.context(col, False)
-            src.null_rate, src.null_key = col.null_rate, ctx.key("null")
+            src.null_rate, src.null_key = rate, ctx.key("null")
         return src
