@@ -72,6 +72,13 @@ class Block:
         """The values of column ``name`` for these rows."""
         return self.memo(("col", name), lambda: self.plan.sources[name].values(self))
 
+    def anchor(self) -> np.ndarray | None:
+        """Per row, the latest creation moment (epoch seconds) of the rows its foreign keys
+        reference, where those tables have a lifecycle; None when none does. Lifecycle columns
+        start each row's timeline there (:mod:`datagen.generators.lifecycle`)."""
+        find = getattr(self.plan, "anchor", None)
+        return self.memo(("anchor",), lambda: find(self)) if find is not None else None
+
     def derived(self, idx: np.ndarray) -> Block:
         """Other rows of the same table (array elements, parent rows), with a memo of their own."""
         return Block(self.plan, idx)

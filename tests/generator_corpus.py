@@ -37,6 +37,14 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "uuid": ("uuid", {}),
     "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
     "words": ("text", {"min_words": 1, "max_words": 5}),
+    "cancelled_at": ("timestamptz", {}),
+    "completed_at": ("date", {}),
+    "confirmed_at": ("timestamp", {}),
+    "deleted_at": ("timestamptz", {}),
+    "expires_at": ("date", {}),
+    "last_seen_at": ("timestamptz", {}),
+    "paid_at": ("timestamptz", {}),
+    "shipped_at": ("timestamptz", {}),
 }
 
 ROWS = 3000

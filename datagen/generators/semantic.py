@@ -45,6 +45,8 @@ class Rule:
     types: frozenset[str] | None = None
     #: the conditions in words, for the docs (``"in a table of people"``)
     note: str | None = None
+    #: words the column's name may add after the rule's (``placed`` + ``at``, ``on``, ``date``)
+    tails: tuple[str, ...] = ()
 
     @property
     def spelled(self) -> str:
@@ -55,7 +57,7 @@ class Rule:
 
     def describe(self) -> str:
         """The rule as the docs and ``datagen generators`` show it."""
-        out = self.spelled
+        out = self.spelled + (f" (+ _{', _'.join(self.tails)})" if self.tails else "")
         if self.note:
             return f"{out} ({self.note})"
         if self.tables:
@@ -75,6 +77,7 @@ def rule(
     lengths: tuple[int, int] | None = None,
     types: frozenset[str] | set[str] | None = None,
     note: str | None = None,
+    tails: tuple[str, ...] = (),
 ) -> Rule:
     """A name with conditions, for a generator's :attr:`~Generator.names`."""
     return Rule(
@@ -83,6 +86,7 @@ def rule(
         lengths=lengths,
         types=frozenset(types) if types is not None else None,
         note=note,
+        tails=tails,
     )
 
 
@@ -144,7 +148,7 @@ def _index() -> dict[str, list[tuple[Rule, int]]]:
     by_last: dict[str, list[tuple[Rule, int]]] = {}
     for rank, (name, cls) in enumerate(REGISTRY.items()):
         for r in declared_rules(cls):
-            r = Rule(r.words, name, r.tables, r.lengths, r.types, r.note)
+            r = Rule(r.words, name, r.tables, r.lengths, r.types, r.note, r.tails)
             by_last.setdefault(r.words[-1], []).append((r, rank))
     for rules in by_last.values():
         rules.sort(key=lambda x: (-len(x[0].words), -x[0].conditions(), x[1]))
@@ -177,11 +181,19 @@ def detect(column: str, base: str, table: str = "", length: int | None = None) -
     the values, or None."""
     index = _index()
     for words, reading in readings(tokens(column)):
-        for r, _ in index.get(words[-1], []) if words else []:
+        if not words:
+            continue
+        for r, _ in index.get(words[-1], []):
             n = len(r.words)
-            if len(words) >= n and tuple(words[-n:]) == r.words:
-                if _applies(r, base, length, table):
-                    return Match(r.generator, "_".join(words[:-n]), r, reading)
+            matched = len(words) >= n and tuple(words[-n:]) == r.words
+            if matched and _applies(r, base, length, table):
+                return Match(r.generator, "_".join(words[:-n]), r, reading)
+        for r, _ in index.get(words[-2], []) if len(words) > 1 else []:
+            n = len(r.words)  # the rule's words, then one of its tails: placed + at
+            body = words[:-1]
+            matched = words[-1] in r.tails and tuple(body[-n:]) == r.words and len(body) >= n
+            if matched and _applies(r, base, length, table):
+                return Match(r.generator, "_".join(body[:-n]), r, reading)
     return None
 
 

@@ -1,5 +1,5 @@
-"""Dates and times: ``timeseries`` (the temporal default), ``time``, ``interval``, and the
-semantic ``created_at`` / ``updated_at`` / ``birth_date``.
+"""Dates and times: ``timeseries`` (the temporal default), ``time``, ``interval`` and the
+semantic ``birth_date`` (a row's lifecycle, ``created_at`` and after, is :mod:`.lifecycle`).
 
 Times are integers (seconds since 1970-01-01 UTC) until written, by integer arithmetic into fixed
 byte positions: no datetime objects per row and no dependence on the host's time zone. Nothing
@@ -165,45 +165,6 @@ class Timeseries(Generator):
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
         return render(self.start + k.astype(np.int64) * self.step, self.type.base)
-
-
-def timeline(gen: Generator, block: Block) -> np.ndarray:
-    """A row's creation moment, shared by the created_at/updated_at columns of one group."""
-    ctx = gen.ctx
-    lo, hi = to_seconds(DEFAULT_START), to_seconds(DEFAULT_END)
-
-    def draw() -> np.ndarray:
-        key = ctx.table_key("timeline", ctx.group)
-        return lo + rand.integers(key, block.idx, hi - lo + 1).astype(np.int64)
-
-    return block.memo(("timeline", ctx.group), draw)
-
-
-@register("created_at")
-class CreatedAt(Generator):
-    """When the row was created (2020-2025); never after the row's ``updated_at``."""
-
-    names = ("created_at", "created_on", "created", "inserted_at")
-
-    types = TEMPORAL
-
-    def generate(self, block: Block) -> np.ndarray:
-        return render(timeline(self, block), self.type.base)
-
-
-@register("updated_at")
-class UpdatedAt(Generator):
-    """The row's ``created_at`` plus up to a few months (often the same moment)."""
-
-    names = ("updated_at", "updated_on", "modified_at", "updated")
-
-    types = TEMPORAL
-
-    def generate(self, block: Block) -> np.ndarray:
-        key, idx = self.ctx.key(), block.idx
-        delta = rand.integers(key, idx, 120 * DAY).astype(np.int64)
-        delta = np.where(rand.chance(key, idx, 0.3, 1), 0, delta)
-        return render(timeline(self, block) + delta, self.type.base)
 
 
 @register("birth_date")

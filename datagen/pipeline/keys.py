@@ -32,7 +32,7 @@ from typing import Any
 
 import xxhash
 
-from ..plan import CHUNK_ROWS, Compiled, TablePlan, chunks
+from ..plan import CHUNK_ROWS, Compiled, TablePlan, chunks, timelines
 from ..versions import byte_shaping_versions
 from ..writers.toc import DATA, Toc, TocEntry
 
@@ -109,7 +109,7 @@ def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str
     column, its type and its source's fingerprint; the order of the columns; the row count."""
     t = plan.table
     names = [c.name for c in t.columns] if columns is None else columns
-    return {
+    doc = {
         "schema": t.schema,
         "name": t.name,
         "rows": t.rows,
@@ -118,6 +118,9 @@ def data_document(plan: TablePlan, columns: list[str] | None = None) -> dict[str
             n: {**plan.sources[n].fingerprint(), **type_fingerprint(plan, n)} for n in names
         },
     }
+    if plan.time_parents:  # rows start after their parents' creation (plan/timelines.py)
+        doc["timeline"] = timelines.fingerprint(plan)
+    return doc
 
 
 def ddl_lines(entries: Iterable[TocEntry]) -> list[str]:

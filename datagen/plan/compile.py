@@ -24,7 +24,7 @@ from ..generators.words import available_locales
 from ..spec.model import Dataset, ForeignKey, Table
 from ..spec.validate import build_model
 from ..writers.toc import Toc
-from . import chunking
+from . import chunking, timelines
 from .chunking import CHUNK_ROWS
 from .source import SpecRef
 from .table import TablePlan
@@ -59,6 +59,7 @@ class DatasetPlan:
         self.plans: dict[str, TablePlan] = {t.qualname: TablePlan(self, t) for t in ds.tables}
         for p in self.plans.values():
             p.build()
+        timelines.link(self)
         self._chunk_rows: dict[str, int] | None = None
         self._depths: dict[str, int] | None = None
 

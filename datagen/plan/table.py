@@ -15,6 +15,7 @@ from ..generators import ColumnContext, Generator, resolve
 from ..generators.base import UnknownGenerator
 from ..spec.model import Column, Table
 from ..spec.serials import serial_max
+from . import timelines
 from .checks import fold_checks
 from .sources import (
     Composite,
@@ -28,7 +29,11 @@ from .sources import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from ..columns import Block
     from .compile import DatasetPlan
+    from .timelines import TimedParent
 
 
 class TablePlan:
@@ -44,6 +49,14 @@ class TablePlan:
         folded = fold_checks(table)
         self.unenforced = folded.unenforced
         self.overrides = folded.overrides  # columns whose CHECKs reshaped their generator
+        #: foreign keys whose parents' creation this table's rows follow (set by
+        #: :func:`datagen.plan.timelines.link` once every table is built)
+        self.time_parents: tuple[TimedParent, ...] = ()
+
+    def anchor(self, block: Block) -> np.ndarray | None:
+        """Per row, the latest creation moment among the rows it references (see
+        :mod:`datagen.plan.timelines`); None when no parent has a lifecycle."""
+        return timelines.anchor(self, block) if self.time_parents else None
 
     def problem(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append((path, message, hint))

@@ -1,0 +1,122 @@
+"""Time across tables: a row is created after the rows it references.
+
+A table is *timed* when a column of group "" takes its values from a lifecycle generator
+(:mod:`datagen.generators.lifecycle`). A timed table's rows start their timeline at their
+*anchor*: the latest origin among their timed parents, at the parent rows their foreign keys
+picked. The parents' origins are computed, as foreign key values are, by evaluating the parents'
+timelines at those rows, so any chunk of any table is still computed on its own.
+
+Foreign keys inside a cycle of timed tables (a self-reference, two tables referencing each
+other) anchor nothing: there is no order to follow. Which edges those are depends on the graph
+alone, never on the order of tables in the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..columns import Block
+from ..generators.lifecycle import Moment, origin
+from .sources import CompositeSource, FkPick, FkSource, GenSource
+
+if TYPE_CHECKING:
+    from .compile import DatasetPlan
+    from .table import TablePlan
+
+
+@dataclass(frozen=True)
+class TimedParent:
+    """One foreign key of a timed table into a timed parent."""
+
+    columns: tuple[str, ...]
+    parent: TablePlan
+    rows: Callable[[Block], np.ndarray]  # parent row numbers of a block of child rows
+
+
+def lifecycle_generator(plan: TablePlan) -> Moment | None:
+    """A lifecycle generator of group "" filling a column of ``plan`` (None: not timed)."""
+    for src in plan.sources.values():
+        if type(src) is GenSource and isinstance(src.gen, Moment) and src.gen.ctx.group == "":
+            return src.gen
+    return None
+
+
+def _rows_of(plan: TablePlan, first: str) -> Callable[[Block], np.ndarray] | None:
+    src = plan.sources.get(first)
+    if isinstance(src, FkSource):
+        pick = src.pick
+        return pick.rows
+    if isinstance(src, CompositeSource):
+        comp, member = src.comp, src.member
+        if isinstance(comp.members[member], FkPick):
+            return lambda block: comp.digits(block)[member].astype(np.int64)
+    return None
+
+
+def link(dsplan: DatasetPlan) -> None:
+    """Give every timed table its timed parents (edges inside cycles left out)."""
+    plans = dsplan.plans
+    timed = {q for q, p in plans.items() if lifecycle_generator(p) is not None}
+    edges: dict[str, list[tuple[str, Any]]] = {q: [] for q in timed}
+    for q in sorted(timed):
+        for fk in plans[q].table.foreign_keys:
+            parent = dsplan.plan_for(fk)
+            if parent is not None and parent.table.qualname in timed:
+                edges[q].append((parent.table.qualname, fk))
+
+    def reaches(a: str, b: str) -> bool:
+        seen, todo = {a}, [a]
+        while todo:
+            for nxt, _ in edges[todo.pop()]:
+                if nxt == b:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    for q in timed:
+        found = []
+        for up, fk in edges[q]:
+            rows = _rows_of(plans[q], fk.columns[0])
+            if rows is not None and not reaches(up, q):  # an edge in no cycle
+                found.append(TimedParent(fk.columns, plans[up], rows))
+        plans[q].time_parents = tuple(found)
+
+
+def anchor(plan: TablePlan, block: Block) -> np.ndarray | None:
+    """Per row of ``block``, the latest creation moment among its timed parents' rows."""
+    out = None
+    for tp in plan.time_parents:
+        gen = lifecycle_generator(tp.parent)
+        assert gen is not None
+        seconds = origin(gen, Block(tp.parent, tp.rows(block)))
+        out = seconds if out is None else np.maximum(out, seconds)
+    return out
+
+
+def fingerprint(plan: TablePlan) -> list[Any]:
+    """What a timed table's anchors depend on besides its own foreign keys' picks: each timed
+    parent's lifecycle generator and rows, how it picks its own timed parents, and theirs (a
+    parent gaining a ``created_at`` re-times its children)."""
+    out = []
+    for tp in plan.time_parents:
+        gen = lifecycle_generator(tp.parent)
+        assert gen is not None
+        out.append(
+            {
+                "table": tp.parent.table.qualname,
+                "columns": list(tp.columns),
+                "rows": tp.parent.table.rows,
+                "generator": gen.fingerprint(),
+                "picks": [
+                    tp.parent.sources[up.columns[0]].fingerprint() for up in tp.parent.time_parents
+                ],
+                "parents": fingerprint(tp.parent),
+            }
+        )
+    return out
