@@ -60,6 +60,37 @@ def _in_value(node: Any) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Pair:
+    """A CHECK ordering two columns of a row: ``low < high`` (``strict``) or ``low <= high``."""
+
+    low: str
+    high: str
+    strict: bool
+    path: str
+    expression: str
+
+
+def check_pair(expr: str) -> tuple[str, str, bool] | None:
+    """(low, high, strict) for ``a < b``, ``a <= b``, ``a > b`` or ``a >= b``, else None.
+
+    Example:
+        >>> check_pair("shipped_at >= placed_at")
+        ('placed_at', 'shipped_at', False)
+    """
+    try:
+        tree = parse_expression(expr)
+    except ExpressionError:
+        return None
+    if not isinstance(tree, ast.A_Expr) or tree.kind != A_Expr_Kind.AEXPR_OP:
+        return None
+    op = _op(tree)
+    left, right = column_name(tree.lexpr), column_name(tree.rexpr)
+    if op not in _FLIP or left is None or right is None or left == right:
+        return None
+    return (left, right, op == "<") if op.startswith("<") else (right, left, op == ">")
+
+
 def check_bounds(expr: str) -> tuple[str, dict[str, Any]] | None:
     """(column, params to merge) for an enforceable CHECK, or None."""
     try:
@@ -98,14 +129,23 @@ class FoldedChecks:
 
     overrides: dict[str, Column]
     unenforced: tuple[tuple[str, str], ...]  # (spec path, expression)
+    pairs: tuple[Pair, ...] = ()  # for the plan to order (plan/pairs.py)
+    #: (spec path, message, hint): a CHECK no value of the column's explicit params satisfies
+    conflicts: tuple[tuple[str, str, str], ...] = ()
 
 
 def fold_checks(t: Table) -> FoldedChecks:
     """Fold the table's enforceable CHECKs into its columns' generator params."""
     overrides: dict[str, Column] = {}
     unenforced: list[tuple[str, str]] = []
+    pairs: list[Pair] = []
+    conflicts: list[tuple[str, str, str]] = []
     fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
     for chk in t.checks:
+        pair = check_pair(chk.expression)
+        if pair and all(t.has_column(c) for c in pair[:2]):
+            pairs.append(Pair(*pair, chk.path, chk.expression))
+            continue
         found = check_bounds(chk.expression)
         col = t.column(found[0]) if found and t.has_column(found[0]) else None
         if found is None or col is None:
@@ -127,16 +167,33 @@ def fold_checks(t: Table) -> FoldedChecks:
             allowed = bounds["values"]
             current = params.get("values") or list(col.type.enum_values)
             kept = [v for v in current if str(v) in allowed] if current else allowed
+            if current and not kept and "values" in col.params:
+                conflicts.append(_conflict(chk.path, chk.expression, "values", col.params))
             params["values"] = kept or allowed
             overrides[col.name] = replace(col, generator="enum", params=params)
         elif "values" not in bounds and numeric_col and gen_name in (None, "range"):
             step = 10.0 ** -number_scale(col.type)
             for name, (num, op) in bounds.items():
                 edge = num + step if op == ">" else num - step if op == "<" else num
+                other = "max" if name == "min" else "min"
+                given = col.params.get(other)
+                if isinstance(given, (int, float)) and (
+                    given < edge if name == "min" else given > edge
+                ):
+                    conflicts.append(_conflict(chk.path, chk.expression, other, col.params))
                 old = params.get(name)
                 if old is None or (name == "min" and edge > old) or (name == "max" and edge < old):
                     params[name] = edge
             overrides[col.name] = replace(col, generator="range", params=params)
         else:
             unenforced.append((chk.path, chk.expression))
-    return FoldedChecks(overrides, tuple(unenforced))
+    return FoldedChecks(overrides, tuple(unenforced), tuple(pairs), tuple(conflicts))
+
+
+def _conflict(path: str, expr: str, param: str, params: dict[str, Any]) -> tuple[str, str, str]:
+    return (
+        path,
+        f"CHECK ({expr}) contradicts the column's params: no value with {param} "
+        f"{params[param]!r} satisfies it",
+        f"change params.{param}, or the CHECK",
+    )

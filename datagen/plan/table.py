@@ -17,6 +17,7 @@ from ..spec.model import Column, Table
 from ..spec.serials import serial_max
 from . import timelines
 from .checks import fold_checks
+from .pairs import order_pairs
 from .sources import (
     Composite,
     CompositeSource,
@@ -48,6 +49,9 @@ class TablePlan:
         self.problems: list[tuple[str, str, str | None]] = []  # (path, message, hint)
         folded = fold_checks(table)
         self.unenforced = folded.unenforced
+        self.pairs = folded.pairs
+        for path, message, hint in folded.conflicts:
+            self.problem(path, message, hint)
         self.overrides = folded.overrides  # columns whose CHECKs reshaped their generator
         #: foreign keys whose parents' creation this table's rows follow (set by
         #: :func:`datagen.plan.timelines.link` once every table is built)
@@ -98,6 +102,8 @@ class TablePlan:
             self._composite(kcols, picks, composites)
         for col in t.columns:
             self.sources[col.name] = self.source(col, singles, serial_cols, fk_of, composites)
+        left = order_pairs(self.sources, {c.name: c for c in t.columns}, self.pairs)
+        self.unenforced += tuple((p.path, p.expression) for p in left)
 
     def _picks(
         self, keys: list[tuple[str, ...]]

@@ -39,7 +39,8 @@ class TimedParent:
 
 def lifecycle_generator(plan: TablePlan) -> Moment | None:
     """A lifecycle generator of group "" filling a column of ``plan`` (None: not timed)."""
-    for src in plan.sources.values():
+    for side in plan.sources.values():
+        src = getattr(side, "inner", side)  # a column ordered by a CHECK (plan/pairs.py)
         if type(src) is GenSource and isinstance(src.gen, Moment) and src.gen.ctx.group == "":
             return src.gen
     return None

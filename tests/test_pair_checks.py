@@ -1,0 +1,116 @@
+"""CHECKs between two columns (``a < b``, ``a <= b``, ``a > b``, ``a >= b``) hold in every row,
+and a CHECK that no value of a column's explicit params can satisfy is a validation error."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from dumps import columns, dump
+
+import datagen
+from datagen.api import generate_to_path
+from datagen.errors import SpecError
+
+SPEC = textwrap.dedent(
+    """\
+    version: 1
+    name: pairs
+    seed: 11
+    tables:
+      - name: t
+        rows: 5000
+        columns:
+          - {name: id, type: bigserial, primary_key: true}
+          - {name: a, type: integer, generator: range, params: {min: 0, max: 10}}
+          - {name: b, type: integer, generator: range, params: {min: 0, max: 10}}
+          - {name: lo, type: "numeric(8,2)"}
+          - {name: hi, type: "numeric(8,2)", null_rate: 0.2}
+          - {name: start_day, type: date, generator: timeseries}
+          - {name: end_day, type: date, generator: timeseries}
+          - {name: s, type: timestamptz, generator: timeseries}
+          - {name: e, type: timestamptz, generator: timeseries}
+        checks:
+          - a < b
+          - lo <= hi
+          - end_day > start_day
+          - e >= s
+    """
+)
+
+
+def test_pairs_hold_in_every_row():
+    got = columns(dump(datagen.load_spec_text(SPEC)), "public.t")
+    assert all(int(a) < int(b) for a, b in zip(got["a"], got["b"], strict=True))
+    nulls = sum(v == b"\\N" for v in got["hi"])
+    assert 800 < nulls < 1200  # the NULLs of hi stay where they were
+    pairs = [(float(x), float(y)) for x, y in zip(got["lo"], got["hi"], strict=True) if y != b"\\N"]
+    assert all(x <= y for x, y in pairs)
+    assert all(x < y for x, y in zip(got["start_day"], got["end_day"], strict=True))
+    assert all(x <= y for x, y in zip(got["s"], got["e"], strict=True))
+
+
+def test_each_column_keeps_its_generators_values():
+    """Swapping keeps a range's values: b still spans its range, a is never above 9."""
+    got = columns(dump(datagen.load_spec_text(SPEC)), "public.t")
+    a, b = [int(v) for v in got["a"]], [int(v) for v in got["b"]]
+    assert min(a) == 0 and max(a) <= 10 and min(b) >= 1 and max(b) <= 11
+    assert len(set(b)) >= 10
+
+
+def test_pairs_are_not_reported_as_unenforced():
+    warnings = datagen.compile_spec_text(SPEC).warnings
+    assert not [w for w in warnings if "not enforced" in w.message]
+
+
+def test_pairs_between_incomparable_columns_are_reported():
+    warnings = datagen.compile_spec_text(SPEC.replace("- a < b", "- a < lo")).warnings
+    assert any("a < lo" in w.message and "not enforced" in w.message for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("column", "check", "words"),
+    [
+        (
+            "{name: x, type: integer, generator: range, params: {min: 0, max: 20}}",
+            "x > 50",
+            "max 20",
+        ),
+        (
+            "{name: x, type: integer, generator: range, params: {min: 100, max: 200}}",
+            "x BETWEEN 1 AND 10",
+            "min 100",
+        ),
+        (
+            "{name: x, type: text, generator: enum, params: {values: [a, b]}}",
+            "x IN ('c', 'd')",
+            "values ['a', 'b']",
+        ),
+    ],
+)
+def test_a_check_contradicting_params_is_an_error(column, check, words):
+    spec = textwrap.dedent(
+        f"""\
+        version: 1
+        name: conflict
+        tables:
+          - name: t
+            rows: 10
+            columns:
+              - {column}
+            checks:
+              - "{check}"
+        """
+    )
+    with pytest.raises(SpecError) as info:
+        datagen.load_spec_text(spec)
+    text = str(info.value)
+    assert "contradicts" in text and words in text and "checks[0]" in text
+
+
+@pytest.mark.parametrize("fmt", ["copy", "sql"])
+def test_pair_checks_load_into_postgresql(pg, tmp_path, fmt):
+    out = tmp_path / f"pairs.{fmt}.sql"
+    generate_to_path(datagen.load_spec_text(SPEC), str(out), fmt)
+    db = pg.load_sql(out)
+    assert pg.scalar(db, "select count(*) from t") == "5000"
