@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import DatagenError, UsageError
 from . import NAMES, compile_template, description, for_dataset, text
+
+if TYPE_CHECKING:
+    from ..plan import Compiled
 
 _DATASET_NAME = re.compile(r"[a-z0-9_-]+")
 
@@ -80,7 +84,7 @@ def init(name: str, template: str, force: bool) -> None:
     click.echo(f"next: datagen build {name}     # writes build/{name}.sql")
 
 
-def compile_source(spec: str | None, template: str | None, **kw):
+def compile_source(spec: str | None, template: str | None, **kw) -> Compiled:
     """``generate``'s input: SPEC or ``--template T``, exactly one (else a usage error)."""
     if (spec is None) == (template is None):
         raise click.UsageError(
@@ -93,4 +97,5 @@ def compile_source(spec: str | None, template: str | None, **kw):
         return compile_template(template, **kw)
     from ..api import compile_spec
 
+    assert spec is not None
     return compile_spec(spec, **kw)
