@@ -263,7 +263,7 @@ def test_generate_template_to_stdout_with_overrides(capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["generate"], "missing SPEC (a file, or - for stdin) or --template T"),
+        (["generate"], "Missing argument 'SPEC' (a file, or - for stdin), or --template T."),
         (["generate", "x.yaml", "--template", "saas"], "give SPEC or --template T, not both"),
     ],
 )

@@ -90,7 +90,7 @@ def compile_source(spec: str | None, template: str | None, **kw) -> Compiled:
         raise click.UsageError(
             "give SPEC or --template T, not both"
             if spec is not None
-            else "missing SPEC (a file, or - for stdin) or --template T",
+            else "Missing argument 'SPEC' (a file, or - for stdin), or --template T.",
             ctx=click.get_current_context(silent=True),
         )
     if template is not None:
