@@ -18,6 +18,7 @@ import click
 from . import api
 from .errors import DatagenError, SpecError, UsageError
 from .generators.catalog import catalog
+from .templates import commands as template_commands
 from .versions import byte_shaping_versions
 from .writers import FORMATS
 
@@ -80,7 +81,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("spec")
+@click.argument("spec", required=False)
+@click.option("--template", metavar="T", help="A built-in template instead of SPEC.")
 @click.option(
     "-o",
     "--output",
@@ -113,8 +115,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @_jobs("Worker processes; the output is byte-identical for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
-    """Generate one dump from SPEC (a file, or - for stdin).
+def generate(spec, template, output, fmt, seed, rows, scale, jobs, quiet) -> None:
+    """Generate one dump from SPEC (a file, or - for stdin), or from a built-in --template.
 
     \b
     Examples:
@@ -122,11 +124,13 @@ def generate(spec, output, fmt, seed, rows, scale, jobs, quiet) -> None:
       datagen generate shop.yaml -f sql -o seed.sql     # INSERT statements
       datagen generate shop.yaml --rows orders=1000000 --scale 0.1 -j 2
       datagen generate shop.yaml -o - | psql -v ON_ERROR_STOP=1 mydb
+      datagen generate --template ecommerce             # -> ./ecommerce.sql
 
     The same spec and seed give the same bytes on every run and machine. A failed run leaves
     no partial file behind.
     """
-    ds = api.compile_spec(spec, seed=seed, rows=_parse_rows(rows), scale=scale)  # once
+    kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
+    ds = template_commands.compile_source(spec, template, **kw)  # once
     path = output or api.default_output(ds, fmt)
     show = not quiet and sys.stderr.isatty()
     n = api.generate_to_path(ds, path, fmt, jobs=jobs, progress=Progress() if show else None)
@@ -318,6 +322,10 @@ def generators(as_json) -> None:
         for label, text in rows:
             line = f"{label + ':':<15}{text}"
             click.echo(textwrap.fill(line, 98, initial_indent="  ", subsequent_indent=" " * 17))
+
+
+cli.add_command(template_commands.templates)
+cli.add_command(template_commands.init)
 
 
 @cli.command()
