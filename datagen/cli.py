@@ -17,6 +17,7 @@ import click
 
 from . import api
 from .errors import DatagenError, SpecError, UsageError
+from .explain import explain_command
 from .generators.catalog import catalog
 from .templates import commands as template_commands
 from .versions import byte_shaping_versions
@@ -326,6 +327,7 @@ def generators(as_json) -> None:
 
 cli.add_command(template_commands.templates)
 cli.add_command(template_commands.init)
+cli.add_command(explain_command)
 
 
 @cli.command()

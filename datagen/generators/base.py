@@ -181,6 +181,11 @@ class Generator:
         when ``rows`` changes)."""
         return False
 
+    def value_bounds(self) -> tuple[float, float] | None:
+        """The smallest and largest number this generator makes, if it makes numbers and knows:
+        a column whose CHECK bounds contain them keeps its generator (``price > 0``)."""
+        return None
+
     def domain(self) -> int | None:
         """How many distinct values :meth:`at` can make, or None if it cannot enumerate."""
         return None

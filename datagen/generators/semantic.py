@@ -99,11 +99,15 @@ class Match:
     rule: Rule
     #: how the column's words were read: "" as written, else "without its number"/"singular"
     reading: str = ""
+    #: the tail word after the rule's words (``at`` of ``placed_at``), if any
+    tail: str = ""
 
     def reason(self, column: str) -> str:
-        how = f", {self.reading}" if self.reading else ""
+        how = f", read {self.reading}" if self.reading else ""
         group = f"; group {self.group!r}" if self.group else ""
-        return f"name: {column!r} ends in {self.rule.describe()}{how}{group}"
+        said = self.rule.spelled + (f" + {self.tail}" if self.tail else "")
+        note = f" ({self.rule.note})" if self.rule.note else ""
+        return f"name: {column!r} ends in {said}{note}{how}{group}"
 
 
 def tokens(name: str) -> list[str]:
@@ -193,7 +197,7 @@ def detect(column: str, base: str, table: str = "", length: int | None = None) -
             body = words[:-1]
             matched = words[-1] in r.tails and tuple(body[-n:]) == r.words and len(body) >= n
             if matched and _applies(r, base, length, table):
-                return Match(r.generator, "_".join(body[:-n]), r, reading)
+                return Match(r.generator, "_".join(body[:-n]), r, reading, words[-1])
     return None
 
 

@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pglast import ast
@@ -132,6 +132,8 @@ class FoldedChecks:
     pairs: tuple[Pair, ...] = ()  # for the plan to order (plan/pairs.py)
     #: (spec path, message, hint): a CHECK no value of the column's explicit params satisfies
     conflicts: tuple[tuple[str, str, str], ...] = ()
+    #: the numeric bounds the CHECKs of each column set (strict bounds moved by one step)
+    bounds: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def fold_checks(t: Table) -> FoldedChecks:
@@ -140,6 +142,7 @@ def fold_checks(t: Table) -> FoldedChecks:
     unenforced: list[tuple[str, str]] = []
     pairs: list[Pair] = []
     conflicts: list[tuple[str, str, str]] = []
+    bounds_of: dict[str, dict[str, float]] = {}
     fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
     for chk in t.checks:
         pair = check_pair(chk.expression)
@@ -185,9 +188,10 @@ def fold_checks(t: Table) -> FoldedChecks:
                 if old is None or (name == "min" and edge > old) or (name == "max" and edge < old):
                     params[name] = edge
             overrides[col.name] = replace(col, generator="range", params=params)
+            bounds_of[col.name] = {k: params[k] for k in ("min", "max") if k in bounds}
         else:
             unenforced.append((chk.path, chk.expression))
-    return FoldedChecks(overrides, tuple(unenforced), tuple(pairs), tuple(conflicts))
+    return FoldedChecks(overrides, tuple(unenforced), tuple(pairs), tuple(conflicts), bounds_of)
 
 
 def _conflict(path: str, expr: str, param: str, params: dict[str, Any]) -> tuple[str, str, str]:

@@ -53,6 +53,7 @@ class TablePlan:
         for path, message, hint in folded.conflicts:
             self.problem(path, message, hint)
         self.overrides = folded.overrides  # columns whose CHECKs reshaped their generator
+        self.check_bounds = folded.bounds
         #: foreign keys whose parents' creation this table's rows follow (set by
         #: :func:`datagen.plan.timelines.link` once every table is built)
         self.time_parents: tuple[TimedParent, ...] = ()
@@ -70,6 +71,10 @@ class TablePlan:
         return ColumnContext(self.ds, self.table, col, t, unique=unique)
 
     def generator(self, col: Column, unique: bool = False) -> Generator:
+        detected = self._detected_within_checks(col, unique)
+        if detected is not None:
+            self.generators[col.name] = detected
+            return detected
         col = self.overrides.get(col.name, col)
         try:
             gen = resolve(self.context(col, unique))
@@ -81,6 +86,19 @@ class TablePlan:
             self.problem(where if col.generator else col.path, message, hint)
         self.generators[col.name] = gen
         return gen
+
+    def _detected_within_checks(self, col: Column, unique: bool) -> Generator | None:
+        """The generator a column's name selects, when CHECK bounds would otherwise make it a
+        plain ``range`` and every value it makes lies within them (``price > 0``)."""
+        bounds = self.check_bounds.get(col.name)
+        if bounds is None or col.generator or col.params or unique:
+            return None
+        gen = resolve(self.context(col, unique))
+        have = gen.value_bounds() if not gen.problems else None
+        if have is None:
+            return None
+        lo, hi = bounds.get("min"), bounds.get("max")
+        return gen if (lo is None or have[0] >= lo) and (hi is None or have[1] <= hi) else None
 
     def key_columns_sets(self) -> list[tuple[str, ...]]:
         t = self.table
