@@ -184,6 +184,8 @@ def domain_choices(node: Node) -> list[Chars] | None:
     sets = [c.members for c in out if len(c.members) > 1]
     if all(_prefix_free(s) for s in sets) or all(_prefix_free([m[::-1] for m in s]) for s in sets):
         return out
+    if count(node) <= ENUMERATE_LIMIT:  # a small pattern: list its distinct strings
+        return [Chars(tuple(dict.fromkeys(strings(node))))]
     return None
 
 
