@@ -18,6 +18,7 @@ import jsonschema
 from . import (  # noqa: F401
     arrays,
     choice,
+    fakerprov,
     network,
     numeric,
     pattern,
