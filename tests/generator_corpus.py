@@ -17,6 +17,7 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "created_at": ("timestamptz", {}),
     "email": ("varchar(20)", {}),  # too-long addresses shorten their local part
     "enum": ("text", {"values": ["red", "green", "blue"]}),
+    "faker": ("text", {"provider": "color_name"}),  # per row: the slow path, kept cheap here
     "first_name": ("text", {}),
     "full_name": ("text", {}),
     "interval": ("interval", {"max_days": 40}),
@@ -24,10 +25,11 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "json": ("jsonb", {}),
     "last_name": ("text", {}),
     "macaddr": ("macaddr", {}),
+    "pattern": ("varchar(24)", {"regex": r"(INV|CRN)-[A-Z]{2}\d{3,5}(/[a-z]+)?"}),
     "phone": ("varchar(14)", {}),  # only the formats that fit
     "range": ("numeric(10,2)", {"min": 1, "max": 500, "distribution": "normal"}),
     "sequence": ("bigint", {"start": 100, "step": 3}),
-    "template": ("varchar(16)", {"template": "{g_first_name}.{g_last_name}#{code}"}),
+    "template": ("varchar(16)", {"template": "{g_first_name} {g_last_name} #{code}"}),
     "time": ("time", {}),
     "timeseries": (
         "timestamp",

@@ -18,9 +18,11 @@ import jsonschema
 from . import (  # noqa: F401  (registration)
     arrays,
     choice,
+    fakerprov,
     lifecycle,
     network,
     numeric,
+    pattern,
     person,
     semantic,
     temporal,

@@ -116,8 +116,9 @@ class Template(Generator):
     params = {"template": {"type": "string"}}
     required = ("template",)
     types = frozenset({"text", "varchar", "char", "json", "jsonb"})
-    #: 2: values are cut to the column's length (char(n), varchar(n))
-    version = 2
+    #: 2: values are cut to the column's length (char(n), varchar(n)); 3: a cut value loses
+    #: its trailing blanks
+    version = 3
 
     def setup(self) -> None:
         from . import REGISTRY, make
@@ -184,4 +185,9 @@ class Template(Generator):
             else:
                 piece = v.generate(block)
             out = np.strings.add(out, piece)
-        return textops.truncate_chars(out, self.limit) if self.limit else out
+        if self.limit is None:
+            return out
+        cut = textops.truncate_chars(out, self.limit)
+        if cut is out:
+            return out
+        return np.where(cut != out, np.strings.rstrip(cut, b" "), cut)  # no blank left at a cut

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import Generator, register
+from .zones import Zone, zone_problem
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -51,6 +52,15 @@ def _is_bare_date(value: Any) -> bool:
     return isinstance(value, dt.date) or (
         isinstance(value, str) and len(value.strip()) == 10 and value.strip()[4] == "-"
     )
+
+
+def _naive(value: Any) -> bool:
+    """A start/end without a UTC offset."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is None
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")).tzinfo is None
+    return True
 
 
 def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -97,18 +107,33 @@ def render(seconds: np.ndarray, base: str) -> np.ndarray:
 @register("timeseries")
 class Timeseries(Generator):
     """Moments between ``start`` and ``end``: ``uniform``, ``business_hours`` (weekdays 9-18) or
-    ``daily_peak`` (busy at lunch and in the evening); ``ordered: true`` makes them rise with the
-    row number."""
+    ``daily_peak`` (busy at lunch and in the evening), in ``timezone``'s local time; ``ordered:
+    true`` makes them rise with the row number."""
 
     params = {
         "start": {"type": "string"},
         "end": {"type": "string"},
         "pattern": {"enum": ["uniform", "business_hours", "daily_peak"], "default": "uniform"},
         "ordered": {"type": "boolean", "default": False},
+        # no default: a spec without it keeps its fingerprint (and its bytes: UTC as before)
+        "timezone": {"type": "string"},
     }
     types = TEMPORAL
 
     def setup(self) -> None:
+        self.zone: Zone | None = None
+        name = self.p.get("timezone")
+        if name is not None and (why := zone_problem(name)):
+            self.problem(*why)
+        elif name is not None:
+            try:  # the window, roughly: naive ends move by less than a day
+                lo, hi = (
+                    to_seconds(self.p.get(k, d))
+                    for k, d in (("start", DEFAULT_START), ("end", DEFAULT_END))
+                )
+            except (ValueError, TypeError):
+                lo, hi = to_seconds(DEFAULT_START), to_seconds(DEFAULT_END)
+            self.zone = Zone.load(name, min(lo, hi) - DAY, max(lo, hi) + 2 * DAY)
         self.start, self.end = self.window(DEFAULT_START, DEFAULT_END)
         self.pattern = self.param("pattern")
         self.ordered = bool(self.param("ordered"))
@@ -116,17 +141,29 @@ class Timeseries(Generator):
         self.start = -(-self.start // step) * step
         self.span = max(1, (self.end - self.start) // step + 1)
         self.step = step
-        first_day, last_day = self.start // DAY, self.end // DAY
+        first_day, last_day = self.local(self.start) // DAY, self.local(self.end) // DAY
         all_days = np.arange(first_day, last_day + 1)
         weekdays = all_days[(all_days + 3) % 7 < 5]  # 1970-01-01 was a Thursday
         self.weekdays = weekdays if len(weekdays) else all_days
         self.all_days = all_days if len(all_days) else np.array([first_day])
         self.hours = rand.alias_table(_DAILY_PEAK)
+        if self.zone and not self.zone.fixed and self.ctx.unique and self.type.base == "timestamp":
+            self.problem(
+                f"a unique timestamp column in time zone {name!r} would repeat the wall-clock "
+                "times of the hour that daylight saving time repeats",
+                "use timestamptz, or a zone without daylight saving time such as UTC",
+            )
+
+    def local(self, utc: int) -> int:
+        """Wall-clock seconds in the zone of a UTC instant."""
+        if self.zone is None:
+            return utc
+        return int(self.zone.to_local(np.array([utc], np.int64))[0])
 
     def window(self, start: Any, end: Any) -> tuple[int, int]:
         try:
-            lo = to_seconds(self.p.get("start", start))
-            hi = to_seconds(self.p.get("end", end))
+            lo = self.instant(self.p.get("start", start))
+            hi = self.instant(self.p.get("end", end))
         except (ValueError, TypeError) as e:
             self.problem(f"start/end: {e}", "write dates as 2024-01-31 or 2024-01-31 12:00:00")
             return to_seconds(start), to_seconds(end)
@@ -137,10 +174,18 @@ class Timeseries(Generator):
             hi = lo
         return lo, hi
 
+    def instant(self, value: Any) -> int:
+        """Epoch seconds of a start/end: without an offset, a wall-clock time of the zone."""
+        secs = to_seconds(value)
+        if self.zone is None or not _naive(value):
+            return secs
+        return int(self.zone.to_utc(np.array([secs], np.int64))[0])
+
     def depends_on_row_count(self) -> bool:
         return self.ordered
 
     def seconds(self, block: Block) -> np.ndarray:
+        """UTC instants, per row."""
         key, idx = self.ctx.key(), block.idx
         if self.ordered:
             rows = max(self.ctx.table.rows, 1)
@@ -154,17 +199,25 @@ class Timeseries(Generator):
             days = self.all_days[rand.integers(key, idx, len(self.all_days)).astype(np.int64)]
             hour = rand.weighted(key, idx, self.hours, 1)
             secs = hour * 3600 + rand.integers(key, idx, 3600, 2).astype(np.int64)
-        t = days * DAY + (0 if self.type.base == "date" else secs)
+        t = days * DAY + (0 if self.type.base == "date" else secs)  # wall-clock time
+        if self.zone is not None:
+            t = self.zone.to_utc(t)
         return np.clip(t, self.start, self.end)
 
+    def to_text(self, utc: np.ndarray) -> np.ndarray:
+        """timestamptz: the instant in UTC; timestamp and date: the zone's wall-clock time."""
+        if self.zone is not None and self.type.base != "timestamptz":
+            utc = self.zone.to_local(utc)
+        return render(utc, self.type.base)
+
     def generate(self, block: Block) -> np.ndarray:
-        return render(self.seconds(block), self.type.base)
+        return self.to_text(self.seconds(block))
 
     def domain(self) -> int:
         return self.span
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
-        return render(self.start + k.astype(np.int64) * self.step, self.type.base)
+        return self.to_text(self.start + k.astype(np.int64) * self.step)
 
 
 @register("birth_date")
