@@ -36,7 +36,32 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "updated_at": ("timestamptz", {}),
     "uuid": ("uuid", {}),
     "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
-    "words": ("text", {"min_words": 1, "max_words": 5}),
+    "words": ("varchar(20)", {"min_words": 1, "max_words": 5}),  # cut at a word boundary
+    "sentence": ("varchar(60)", {}),  # cut at a word, closed by a period
+    "paragraph": ("text", {"min_sentences": 1, "max_sentences": 3}),
+    "title": ("text", {}),
+    "slug": ("text", {}),
+    "tags": ("text", {}),
+    "url": ("text", {}),
+    "path": ("text", {}),
+    "referrer": ("text", {}),
+    "user_agent": ("text", {}),
+    "browser": ("text", {}),
+    "os": ("text", {}),
+    "device_type": ("text", {}),
+    "event_type": ("text", {}),
+    "http_method": ("text", {}),
+    "status_code": ("integer", {}),
+    "utm_source": ("text", {}),
+    "utm_medium": ("text", {}),
+    "utm_campaign": ("text", {}),
+    "session_id": ("char(32)", {}),
+    "ipv6": ("inet", {}),
+    "duration": ("integer", {}),
+    "properties": ("jsonb", {}),
+    "file_name": ("text", {}),
+    "mime_type": ("text", {}),
+    "file_size": ("bigint", {}),
 }
 
 ROWS = 3000
