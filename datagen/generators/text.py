@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import Generator, register
-from .words import lorem_words
+from .words import lorem_words, make_pool
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -93,6 +93,11 @@ class Words(UniqueText):
 
     def setup(self) -> None:
         self.pool = lorem_words(self.ctx.dataset.locale)
+        limit = length_limit(self.type)
+        if limit is not None:  # only words that fit: a cut then never splits a word
+            fit = [w.decode("utf-8") for w in self.pool.words if len(w.decode("utf-8")) <= limit]
+            if fit and len(fit) < len(self.pool.words):
+                self.pool = make_pool(fit)
         self.lo = int(self.param("min_words"))
         self.hi = int(self.p.get("max_words", max(self.lo, 4)))
         if self.lo > self.hi:
