@@ -50,7 +50,9 @@ def test_cut_words_takes_a_limit_per_row_and_an_ending():
     got = texts(textops.cut_words(col(["Our team syncs the files daily."]), 20, end="."))
     assert got == ["Our team syncs the."]
     dangling = frozenset({"the"})
-    got = texts(textops.cut_words(col(["Our team syncs the files daily."]), 20, ".", dangling=dangling))
+    got = texts(
+        textops.cut_words(col(["Our team syncs the files daily."]), 20, ".", dangling=dangling)
+    )
     assert got == ["Our team syncs."]
     got = texts(textops.cut_words(col(["日本語 テキスト"]), 5, end="。"))
     assert got == ["日本語。"] and len(got[0]) <= 5
