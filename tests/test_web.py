@@ -109,22 +109,15 @@ def test_user_agent_browser_os_and_device_agree(got):
         got["user_agent"], got["browser"], got["os"], got["device_type"], strict=True
     ):
         assert ua.startswith("Mozilla/5.0 (") and ("AppleWebKit/" in ua or "Gecko/" in ua)
-        assert (
-            {"Chrome": "Chrome/", "Safari": "Safari/", "Firefox": "Firefox/", "Edge": "Edg/"}.get(
-                browser, ""
-            )
-            in ua
-            or (browser == "Chrome"
-            and "CriOS/" in ua)
-        )
-        assert (
-            {"iOS": ("iPhone", "iPad"), "Android": ("Android",), "Windows": ("Windows",)}.get(
-                os_, (os_ if os_ != "macOS" else "Macintosh",)
-            )[0]
-            in ua
-            or (os_ == "iOS"
-            and "iPad" in ua)
-        )
+        assert {
+            "Chrome": "Chrome/",
+            "Safari": "Safari/",
+            "Firefox": "Firefox/",
+            "Edge": "Edg/",
+        }.get(browser, "") in ua or (browser == "Chrome" and "CriOS/" in ua)
+        assert {"iOS": ("iPhone", "iPad"), "Android": ("Android",), "Windows": ("Windows",)}.get(
+            os_, (os_ if os_ != "macOS" else "Macintosh",)
+        )[0] in ua or (os_ == "iOS" and "iPad" in ua)
         assert device in ("desktop", "mobile", "tablet")
     shares = Counter(got["browser"])
     assert shares.most_common(1)[0][0] == "Chrome" and shares["Safari"] > shares["Firefox"]

@@ -175,11 +175,11 @@ class _Prose(Generator):
         self.locale = self.ctx.dataset.locale
         self.limit = length_limit(self.type)
 
-    def sentences(self, block: Block, draw: int = 0) -> np.ndarray:
+    def sentences(self, idx: np.ndarray, draw: int = 0) -> np.ndarray:
         key = self.ctx.key()
         if is_english(self.locale):
-            return english()["sentence"].render(key, block.idx, draw)
-        return lorem(self.locale).render(key, block.idx, draw, 4, 10, end=True)
+            return english()["sentence"].render(key, idx, draw)
+        return lorem(self.locale).render(key, idx, draw, 4, 10, end=True)
 
     def end(self) -> str:
         return "." if is_english(self.locale) else lorem(self.locale).punct.decode("utf-8")
@@ -207,7 +207,7 @@ class Sentence(_Prose):
     )
 
     def generate(self, block: Block) -> np.ndarray:
-        out = self.sentences(block)
+        out = self.sentences(block.idx)
         if not self.limit:
             return out
         return textops.cut_words(out, self.limit, end=self.end(), dangling=self.dangling())
@@ -234,10 +234,15 @@ class Paragraph(_Prose):
         key = self.ctx.key()
         count = self.lo + rand.integers(key, block.idx, self.hi - self.lo + 1, 1).astype(np.int64)
         gap = b" " if is_english(self.locale) or lorem(self.locale).connector else b""
-        out = self.sentences(block, 0)
+        out = self.sentences(block.idx, 0)
         for j in range(1, self.hi):
-            more = np.strings.add(np.strings.add(out, gap), self.sentences(block, j))
-            out = np.where(count > j, more, out)
+            rows = np.flatnonzero(count > j)  # only the rows with a j-th sentence
+            more = np.strings.add(
+                np.strings.add(out[rows], gap), self.sentences(block.idx[rows], j)
+            )
+            if more.dtype.itemsize > out.dtype.itemsize:
+                out = out.astype(more.dtype)
+            out[rows] = more
         if not self.limit:
             return out
         return textops.cut_sentences(out, self.limit, self.end(), self.dangling())
