@@ -135,3 +135,82 @@ def truncate_chars(col: np.ndarray, limit: int) -> np.ndarray:
         return col
     long = lengths(col) > limit
     return map_where(col, long, lambda b: b.decode("utf-8")[:limit].encode("utf-8"))
+
+
+def _cut_text(
+    text: str, limit: int, end: str, seps: str, strip: str, dangling: frozenset[str] = frozenset()
+) -> str:
+    """``text`` in at most ``limit`` characters, cut after its last whole word that fits (and
+    before any ``dangling`` words it would end with: "the", "your")."""
+    if len(text) <= limit:
+        return text
+    if len(end) >= limit:
+        end = ""
+    room = limit - len(end)
+    head = text[: room + 1]  # a boundary just after the room still leaves whole words before it
+    at = max(head.rfind(s) for s in seps)
+    kept = text[:at].rstrip(strip) if at > 0 else ""
+    while dangling and " " in kept and kept.rsplit(" ", 1)[1].lower() in dangling:
+        kept = kept.rsplit(" ", 1)[0].rstrip(strip)
+    if not kept:  # the first word alone is too long: a hard cut is the only way to fit
+        kept = text[:room].rstrip(strip) or text[:room]
+    return kept + end
+
+
+def cut_words(
+    col: np.ndarray,
+    limit: int | np.ndarray,
+    end: str = "",
+    seps: str = " ",
+    strip: str = " ,;:-",
+    dangling: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """Cut values longer than ``limit`` characters (not bytes) after their last whole word.
+
+    The cut never leaves trailing blanks or dangling separators (``strip``); ``end`` (a sentence's
+    ``"."``) is appended to cut values within the limit. Only a first word too long for the
+    limit is cut mid-word. ``limit`` may differ per row (an array). Values within the limit are
+    untouched, and only the rows whose bytes exceed it are looked at one by one.
+    """
+    lim = np.broadcast_to(np.maximum(np.asarray(limit, dtype=np.int64), 0), (len(col),))
+    if not len(col) or col.dtype.itemsize <= lim.min():
+        return col
+    where = np.flatnonzero(lengths(col) > lim)  # more bytes than the limit: maybe too long
+    if not len(where):
+        return col
+    cut = [
+        _cut_text(bytes(col[i]).decode("utf-8"), int(lim[i]), end, seps, strip, dangling).encode(
+            "utf-8"
+        )
+        for i in where
+    ]
+    width = max(col.dtype.itemsize, *map(len, cut))  # a multibyte ``end`` may add bytes
+    out = col.astype(f"S{width}")
+    out[where] = cut
+    return out
+
+
+def cut_sentences(
+    col: np.ndarray, limit: int, end: str = ".", dangling: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """Cut values longer than ``limit`` characters after their last whole sentence (ending in
+    ``end``) that fits; with none, after the last whole word, closed by ``end``."""
+    if not len(col) or col.dtype.itemsize <= limit:
+        return col
+    where = np.flatnonzero(lengths(col) > limit)
+    cut = []
+    for i in where:
+        text = bytes(col[i]).decode("utf-8")
+        at = text[:limit].rfind(end)
+        if len(text) <= limit:
+            kept = text
+        elif at > 0:
+            kept = text[: at + len(end)]
+        else:
+            kept = _cut_text(text, limit, end, " ", " ,;:-", dangling)
+        cut.append(kept.encode("utf-8"))
+    if not cut:
+        return col
+    out = col.astype(f"S{max(col.dtype.itemsize, *map(len, cut))}")
+    out[where] = cut
+    return out

@@ -330,7 +330,7 @@ def test_param_problems(cols, message):
         ("name", "text", "customers", ("full_name", "")),
         ("name", "text", "products", None),
         ("ip_address", "inet", "t", ("ipv4", "")),
-        ("description", "text", "t", None),
+        ("description", "text", "t", ("paragraph", "")),
     ],
 )
 def test_semantic_detection(column, base, table, want):

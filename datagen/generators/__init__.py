@@ -18,15 +18,18 @@ import jsonschema
 from . import (  # noqa: F401  (registration)
     arrays,
     choice,
+    events,
     fakerprov,
     lifecycle,
     network,
     numeric,
     pattern,
     person,
+    prose,
     semantic,
     temporal,
     text,
+    web,
 )
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import Generator, register
-from .words import lorem_words
+from .words import lorem_words, make_pool
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -52,6 +52,16 @@ class UniqueText(Generator):
         """Join value and suffix (generators override to put it elsewhere, as emails do)."""
         return np.strings.add(np.strings.add(value, self.separator), suffix)
 
+    def fit(self, value: np.ndarray, room: np.ndarray) -> np.ndarray:
+        """``value`` cut to ``room`` characters per row (a hard cut: names, codes; free text
+        overrides it to cut at word boundaries)."""
+        return np.array(
+            [
+                v.decode("utf-8")[: max(r, 0)].encode("utf-8")
+                for v, r in zip(value, room, strict=True)
+            ]
+        )
+
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
         suffix = textops.ints(k.astype(np.int64))
         value = self.generate(block)
@@ -59,14 +69,7 @@ class UniqueText(Generator):
         if limit is None:
             return self.attach(value, suffix)
         room = limit - textops.lengths(suffix) - len(self.separator)
-        cut = np.array(
-            [
-                v.decode("utf-8")[: max(r, 0)].encode("utf-8")
-                for v, r in zip(value, room, strict=True)
-            ]
-            if (textops.lengths(value) > room).any()
-            else value
-        )
+        cut = self.fit(value, room) if (textops.lengths(value) > room).any() else value
         joined = self.attach(cut, suffix)
         too_long = textops.lengths(joined) > limit
         return np.where(too_long, suffix, joined) if too_long.any() else joined
@@ -74,7 +77,7 @@ class UniqueText(Generator):
 
 @register("words")
 class Words(UniqueText):
-    """A few lorem words (``min_words``..``max_words``), cut to the column's length."""
+    """A few lorem words (``min_words``..``max_words``), cut at a word boundary to fit."""
 
     params = {
         "min_words": {"type": "integer", "minimum": 1, "maximum": 50, "default": 1},
@@ -82,9 +85,19 @@ class Words(UniqueText):
     }
     types = frozenset({"text", "varchar", "char"})
     separator = b"-"
+    #: 2: cut at word boundaries, never leaving a trailing blank (was: mid-word)
+    version = 2
+
+    def fit(self, value: np.ndarray, room: np.ndarray) -> np.ndarray:
+        return textops.cut_words(value, room)
 
     def setup(self) -> None:
         self.pool = lorem_words(self.ctx.dataset.locale)
+        limit = length_limit(self.type)
+        if limit is not None:  # only words that fit: a cut then never splits a word
+            fit = [w.decode("utf-8") for w in self.pool.words if len(w.decode("utf-8")) <= limit]
+            if fit and len(fit) < len(self.pool.words):
+                self.pool = make_pool(fit)
         self.lo = int(self.param("min_words"))
         self.hi = int(self.p.get("max_words", max(self.lo, 4)))
         if self.lo > self.hi:
@@ -99,7 +112,7 @@ class Words(UniqueText):
             word = np.strings.add(b" ", self.pool.words[self.pool.pick(key, idx, j)])
             out = np.where(count > j, np.strings.add(out, word), out)
         limit = length_limit(self.type)
-        return textops.truncate_chars(out, limit) if limit else out
+        return textops.cut_words(out, limit) if limit else out
 
 
 @register("code")
