@@ -24,7 +24,7 @@ SPEC = textwrap.dedent(
           - {name: billingCity, type: text}
           - {name: score, type: integer, check: "score BETWEEN 1 AND 5"}
           - {name: tier, type: text, generator: enum, params: {values: [a, b]}}
-          - {name: note, type: text, null_rate: 0.5}
+          - {name: misc, type: text, null_rate: 0.5}
           - {name: created_at, type: timestamptz}
           - {name: email_count, type: text}
       - name: orders
@@ -54,7 +54,7 @@ def rows():
         ("customers", "billingCity", "city", "name", "group 'billing'"),
         ("customers", "score", "range", "check", "score BETWEEN 1 AND 5"),
         ("customers", "tier", "enum", "explicit", "generator: enum"),
-        ("customers", "note", "words", "type default", "the default for text"),
+        ("customers", "misc", "words", "type default", "the default for text"),
         ("customers", "created_at", "created_at", "name", "created + at"),
         ("customers", "email_count", "words", "type default", "text"),
         ("orders", "customer_id", "foreign key", "key", "references customers.id (zipf"),
@@ -69,7 +69,7 @@ def test_each_rule_is_named(rows, table, column, generator, rule, words):
 
 
 def test_null_shares(rows):
-    assert rows[("customers", "note")].nulls == 0.5
+    assert rows[("customers", "misc")].nulls == 0.5
     assert rows[("customers", "id")].nulls == 0
 
 

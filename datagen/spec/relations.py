@@ -160,3 +160,16 @@ def nul_problems(data: Any) -> list[Problem]:
             out.append((path, "the text contains a NUL character, which PostgreSQL cannot hold",
                         "remove it (YAML's \"\\0\")"))  # fmt: skip
     return sorted(out)
+
+
+#: how child rows pick parents when the spec does not say: a mild zipf, so some parents have
+#: many children and most a few (of 1,000 parents, the most referenced holds about 3%)
+DEFAULT_FK_DISTRIBUTION = ("zipf", {"exponent": 0.7})
+
+
+def fk_distribution(ref: dict[str, Any]) -> dict[str, Any]:
+    """The ``distribution`` and ``params`` of a reference, the default filled in."""
+    if "distribution" in ref:
+        return {"distribution": ref["distribution"], "params": ref.get("params", {})}
+    dist, params = DEFAULT_FK_DISTRIBUTION
+    return {"distribution": dist, "params": {**params, **ref.get("params", {})}}

@@ -15,7 +15,7 @@ from .expression_checks import default_problems, expression_problems
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
 from .outputs import output_problems
-from .relations import index_problems, name_problems, nul_problems
+from .relations import fk_distribution, index_problems, name_problems, nul_problems
 from .structure import structure_problems
 
 
@@ -190,14 +190,9 @@ class _Builder:
         if isinstance(ref, str):
             parts = ref.split(".")
             schema_name = parts[0] if len(parts) == 3 else None
-            return ForeignKey(
-                (column,),
-                parts[-2],
-                (parts[-1],),
-                schema_name,
-                path=f"{path}.references",
-                **fk_distribution({}),
-            )
+            where = f"{path}.references"
+            dist = fk_distribution({})
+            return ForeignKey((column,), parts[-2], (parts[-1],), schema_name, path=where, **dist)
         return ForeignKey(
             columns=(column,),
             ref_table=ref["table"],
@@ -398,16 +393,3 @@ def build_model(
     if problems:
         raise SpecError(problems)
     return ds
-
-
-#: how child rows pick parents when the spec does not say: a mild zipf, so some parents have
-#: many children and most a few (of 1,000 parents, the most referenced holds about 3%)
-DEFAULT_FK_DISTRIBUTION = ("zipf", {"exponent": 0.7})
-
-
-def fk_distribution(ref: dict[str, Any]) -> dict[str, Any]:
-    """The ``distribution`` and ``params`` of a reference, the default filled in."""
-    if "distribution" in ref:
-        return {"distribution": ref["distribution"], "params": ref.get("params", {})}
-    dist, params = DEFAULT_FK_DISTRIBUTION
-    return {"distribution": dist, "params": {**params, **ref.get("params", {})}}
