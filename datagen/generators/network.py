@@ -26,12 +26,18 @@ def need_length(gen: Any, longest: int, example: str) -> None:
         )
 
 
+_OCTET = np.array([str(i).encode() for i in range(256)])  # "0".."255", looked up, not printed
+_OCTET_DOT = np.strings.add(_OCTET, b".")
+
+
 def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:
     """``a.b.c.d`` from 32-bit integers (the top ``octets`` bytes)."""
     v = value.astype(np.int64)
-    out = textops.ints((v >> 24) & 255)
-    for shift in (16, 8, 0)[: octets - 1]:
-        out = np.strings.add(np.strings.add(out, b"."), textops.ints((v >> shift) & 255))
+    shifts = (24, 16, 8, 0)[:octets]
+    out = _OCTET_DOT[(v >> shifts[0]) & 255] if octets > 1 else _OCTET[(v >> 24) & 255]
+    for i, shift in enumerate(shifts[1:], 1):
+        table = _OCTET if i == octets - 1 else _OCTET_DOT
+        out = np.strings.add(out, table[(v >> shift) & 255])
     return out
 
 
