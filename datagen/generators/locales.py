@@ -114,8 +114,7 @@ def romanised(locale: str, kind: str, words: list[str], female: int) -> list[str
     lists = _romanised_lists(provider, kind)
     latin = _provider("person", DEFAULT_LOCALE)
     fallback = [
-        _letters(w)
-        for w in (latin.first_names_female if kind == "first" else latin.last_names)
+        _letters(w) for w in (latin.first_names_female if kind == "first" else latin.last_names)
     ]
     fallback_male = [_letters(w) for w in latin.first_names_male] if kind == "first" else fallback
     out = []
@@ -193,7 +192,7 @@ def locale_problem(locale: str) -> str | None:
     try:
         people = names(locale)
         templates = phone_templates(locale)
-    except Exception as e:  # noqa: BLE001 - any failure of Faker's data rejects the locale
+    except Exception as e:
         return f"Faker's data for locale {locale!r} cannot be read ({type(e).__name__}: {e})"
     if not len(people.first.words) or not len(people.last.words) or not templates:
         return f"Faker has no names or phone numbers for locale {locale!r}"

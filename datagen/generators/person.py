@@ -180,7 +180,11 @@ class FullName(_Text):
     """The row's first and last names in the locale's order (family name first in ja_JP,
     zh_CN, ko_KR, hu_HU...)."""
 
-    names = ("full_name", "fullname", rule("name", tables=PEOPLE_TABLES, note="in a table of people"))
+    names = (
+        "full_name",
+        "fullname",
+        rule("name", tables=PEOPLE_TABLES, note="in a table of people"),
+    )
     version = 2
     separator = b" "
 

@@ -1,8 +1,9 @@
 """Word pools read once per locale from Faker's provider data, sampled with numpy.
 
 Faker is never called per row (DESIGN point 2): its word lists (lorem words, city parts) are
-read as data (people's names and phones: :mod:`datagen.generators.locales`), and lists Faker only builds by calling (cities) are made
-once from a fixed-seed Faker instance. Both depend only on the locale and the pinned Faker version.
+read as data (people's names and phones: :mod:`datagen.generators.locales`), and lists Faker
+only builds by calling (cities) are made once from a fixed-seed Faker instance. Both depend
+only on the locale and the pinned Faker version.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def make_pool(
 ) -> Pool:
     """A :class:`Pool` of ``words`` (``ascii``: their romanised forms, else ASCII-folded)."""
     enc = [w.encode("utf-8") for w in words]
-    folded = [(a if ascii else ascii_fold(w)).encode() for w, a in zip(words, ascii or words, strict=True)]
+    folded = [
+        (a if ascii else ascii_fold(w)).encode() for w, a in zip(words, ascii or words, strict=True)
+    ]
     return Pool(
         words=np.array(enc, dtype=f"S{max(map(len, enc))}"),
         ascii=np.array(folded, dtype=f"S{max(map(len, folded))}"),
