@@ -65,8 +65,8 @@ def _order(provider: Any) -> tuple[bool, bytes]:
     weights = formats if isinstance(formats, dict) else dict.fromkeys(formats, 1.0)
     first_then_last, last_then_first, joiner = 0.0, 0.0, " "
     for fmt, w in weights.items():
-        if not isinstance(fmt, str):
-            continue
+        if not isinstance(fmt, str) or "middle_name" in fmt:
+            continue  # ru_RU's official "Surname Name Patronymic" is not how names are written
         m = re.search(r"\{\{last_name\w*\}\}(.?)\{\{first_name", fmt)
         if m:
             last_then_first += float(w)
@@ -183,7 +183,8 @@ def phone_templates(locale: str) -> list[str]:
             elif c.isascii() and c.isprintable() and c != "#":
                 chars.append(c)
         out.append("".join(chars).strip())
-    return out
+    # short service numbers (ar_AE's 3-digit 912) are no one's phone number
+    return [t for t in out if sum(c.isdigit() or c == "#" for c in t) >= 6] or out
 
 
 def locale_problem(locale: str) -> str | None:

@@ -79,7 +79,12 @@ def romanised_names(gen: UniqueText, block: Block) -> tuple[np.ndarray, np.ndarr
 
 
 def initial(words: np.ndarray) -> np.ndarray:
-    return textops.from_matrix(textops.matrix(words)[:, :1])
+    """The first character of each word (UTF-8: one to four bytes)."""
+    m = textops.matrix(words)[:, :4].copy()
+    lead = m[:, 0]
+    size = np.where(lead < 0xC0, 1, np.where(lead < 0xE0, 2, np.where(lead < 0xF0, 3, 4)))
+    m[np.arange(m.shape[1])[None, :] >= size[:, None]] = 0
+    return textops.from_matrix(m)
 
 
 def name_forms(first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
