@@ -134,7 +134,7 @@ def test_russian_surnames_agree_with_the_first_name():
 
 
 def test_hungarian_and_korean_put_the_family_name_first():
-    hu = people("hu_HU", 50)
-    assert all(n == f"{la} {f}" for f, la, n in zip(hu["first_name"], hu["last_name"], hu["name"]))
-    ko = people("ko_KR", 50)
-    assert all(n == f"{la}{f}" for f, la, n in zip(ko["first_name"], ko["last_name"], ko["name"]))
+    for locale, joiner in (("hu_HU", " "), ("ko_KR", "")):
+        got = people(locale, 50)
+        rows = zip(got["first_name"], got["last_name"], got["name"], strict=True)
+        assert all(n == f"{la}{joiner}{f}" for f, la, n in rows)
