@@ -37,6 +37,19 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "uuid": ("uuid", {}),
     "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
     "words": ("text", {"min_words": 1, "max_words": 5}),
+    "age": ("integer", {}),
+    "avatar_url": ("text", {}),
+    "bio": ("varchar(120)", {}),
+    "date_of_birth": ("date", {}),
+    "display_name": ("text", {}),
+    "gender": ("char(1)", {}),
+    "job_title": ("text", {}),
+    "locale": ("text", {}),
+    "middle_name": ("text", {}),
+    "name_prefix": ("text", {}),
+    "password_hash": ("char(60)", {}),
+    "timezone": ("text", {}),
+    "username": ("varchar(24)", {}),
 }
 
 ROWS = 3000

@@ -162,7 +162,7 @@ class Username(_Text):
 
     def domain(self) -> int:
         limit = length_limit(self.type)
-        return UNBOUNDED if limit is None or limit >= 20 else 10 ** max(limit - 2, 0)
+        return UNBOUNDED if limit is None or limit >= 20 else 10 ** min(max(limit - 2, 0), 7)
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
         first, last = romanised_names(self, block)

@@ -87,54 +87,63 @@ def initial(words: np.ndarray) -> np.ndarray:
     return textops.from_matrix(m)
 
 
-def name_forms(first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
-    """The five forms a unique address or username picks from, told apart by their text alone
-    (name parts are letters only, at least two of them): ``jane.doe`` (two parts of two or more
-    letters around a dot), ``j.doe`` (one letter first), ``jane.d`` (one letter last),
-    ``jane_doe`` (an underscore), ``jdoe`` (no separator)."""
-    add = np.strings.add
+def form_parts(first: np.ndarray, last: np.ndarray) -> list[tuple[np.ndarray, bytes, np.ndarray]]:
+    """(head, separator, tail) of the five forms a unique address or username picks from, told
+    apart by their text alone (name parts are letters only, at least two of them): ``jane.doe``
+    (two parts of two or more letters around a dot), ``j.doe`` (one letter first), ``jane.d``
+    (one letter last), ``jane_doe`` (an underscore), ``jdoe`` (no separator)."""
     f, l1 = initial(first), initial(last)
-    return [
-        add(add(first, b"."), last),
-        add(add(f, b"."), last),
-        add(add(first, b"."), l1),
-        add(add(first, b"_"), last),
-        add(f, last),
-    ]
+    return [(first, b".", last), (f, b".", last), (first, b".", l1), (first, b"_", last),
+            (f, b"", last)]  # fmt: skip
+
+
+def name_forms(first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
+    """The five forms of :func:`form_parts` as text."""
+    add = np.strings.add
+    return [add(add(h, sep), t) for h, sep, t in form_parts(first, last)]
 
 
 def unique_local(
     first: np.ndarray, last: np.ndarray, k: np.ndarray, slots: int, room: np.ndarray | None
 ) -> np.ndarray:
     """A distinct local part per ``k`` (for ``slots`` values of ``k % slots`` the caller tells
-    apart by other text, as an email's domain), only carrying digits where needed.
+    apart by other text, as an email's domain), only carrying digits where needed, and for
+    half of the numbered rows with the number inside (``jane42.doe``), not at the end.
 
     Why no two distinct ``k`` give the same text (with the same ``k % slots``): write
-    ``k = (j * 5 + f) * slots + s``. The text is name form ``f`` followed by ``j`` in decimal
-    when ``j > 0``: names hold no digits, so the trailing digits give ``j``, and the form's
-    separators and part lengths give ``f`` (see :func:`name_forms`). Where that does not fit in
-    ``room`` characters, the text is ``jdoe`` cut short, a dot, and ``k // slots``: it ends in a
-    dot and digits, which the first kind never does (its digits follow a letter), and the digits
-    give ``k // slots``. So ``(s, text)`` determines ``k``.
+    ``k = (j * 5 + f) * slots + s``. The text is name form ``f`` with no digits when ``j = 0``;
+    else with a number ``n``: forms 0-3 put ``n = (j - 1) // 2 + 1`` after their head when
+    ``(j - 1)`` is odd, at the end when even; form 4 (``jdoe``) puts ``n = j`` at the end.
+    Names hold no digits, so the one run of digits gives ``n`` and where it stands, hence
+    ``j``; the text without it gives the form ``f`` by its separator and part lengths (see
+    :func:`form_parts`). Where that does not fit in ``room`` characters, the text is ``jdoe``
+    cut short, a dot, and ``k // slots``: it ends in a dot and digits, which the first kind
+    never does (its digits follow a letter), and the digits give ``k // slots``. So
+    ``(s, text)`` determines ``k``.
     """
+    add = np.strings.add
     k = k.astype(np.int64)
-    forms = name_forms(first, last)
+    parts = form_parts(first, last)
     f = (k // slots) % 5
     j = k // (slots * 5)
-    local = forms[0]
-    for i in range(1, 5):
-        local = np.where(f == i, forms[i], local)
-    local = np.strings.add(local, np.where(j > 0, textops.ints(j), b""))
+    inside = (j > 0) & (f < 4) & ((j - 1) % 2 == 1)
+    n = np.where(f < 4, (j - 1) // 2 + 1, j)
+    number = np.where(j > 0, textops.ints(n), b"")
+    local: np.ndarray = np.zeros(len(k), dtype="S1")
+    for i, (head, sep, tail) in enumerate(parts):
+        end = add(add(add(head, sep), tail), number)
+        middle = add(add(add(head, number), sep), tail)
+        local = np.where(f == i, np.where(inside, middle, end), local)
     if room is None:
         return local
     long = textops.lengths(local) > room
     if not long.any():
         return local
-    number = np.strings.add(b".", textops.ints(k // slots))
-    keep = np.maximum(room - textops.lengths(number), 1)
-    m = textops.matrix(forms[4]).copy()  # ASCII letters: cut by bytes
+    suffix = add(b".", textops.ints(k // slots))
+    keep = np.maximum(room - textops.lengths(suffix), 1)
+    m = textops.matrix(add(parts[4][0], parts[4][2])).copy()  # ASCII letters: cut by bytes
     m[np.arange(m.shape[1])[None, :] >= keep[:, None]] = 0
-    return np.where(long, np.strings.add(textops.from_matrix(m), number), local)
+    return np.where(long, add(textops.from_matrix(m), suffix), local)
 
 
 class _Text(UniqueText):
