@@ -38,7 +38,7 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "updated_at": ("timestamptz", {}),
     "uuid": ("uuid", {}),
     "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
-    "words": ("varchar(20)", {"min_words": 1, "max_words": 5}),  # cut at a word boundary
+    "words": ("text", {"min_words": 1, "max_words": 5}),
     "cancelled_at": ("timestamptz", {}),
     "completed_at": ("date", {}),
     "confirmed_at": ("timestamp", {}),
@@ -72,6 +72,19 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "file_name": ("text", {}),
     "mime_type": ("text", {}),
     "file_size": ("bigint", {}),
+    "age": ("integer", {}),
+    "avatar_url": ("text", {}),
+    "bio": ("varchar(120)", {}),
+    "date_of_birth": ("date", {}),
+    "display_name": ("text", {}),
+    "gender": ("char(1)", {}),
+    "job_title": ("text", {}),
+    "locale": ("text", {}),
+    "middle_name": ("text", {}),
+    "name_prefix": ("text", {}),
+    "password_hash": ("char(60)", {}),
+    "timezone": ("text", {}),
+    "username": ("varchar(24)", {}),
 }
 
 ROWS = 3000

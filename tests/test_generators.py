@@ -147,7 +147,7 @@ def test_created_before_updated_and_birth_dates():
         """
     )
     assert all(c <= u for c, u in zip(got["created_at"], got["updated_at"], strict=True))
-    assert all("1940-01-01" <= d <= "2006-12-31" for d in got["birth_date"])
+    assert all("1935-01-01" <= d <= "2007-12-31" for d in got["birth_date"])  # aged 18..90
     assert all(re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in got["at_time"])
     assert all(re.fullmatch(r"\d+ days \d\d:\d\d:\d\d", t) for t in got["took"])
 

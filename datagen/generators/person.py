@@ -1,21 +1,24 @@
 """People and places: names, emails, phones, cities, drawn from Faker's data with numpy.
 
 Columns of one group (``first_name``, ``last_name``, ``email`` of a row; or ``billing_*``) share a
-latent person drawn from a table-level stream, so a row's email is made from that row's names,
-whether or not the name columns exist, and adding a column changes no other column.
+latent person drawn from a table-level stream: a gender, then a first and a last name of that
+gender (Russian surnames agree with the first name), so a row's email is made from that row's
+names, whether or not the name columns exist, and adding a column changes no other column.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import rand, textops
 from .base import TEXT_TYPES, register
+from .locales import FEMALE, NONBINARY, names, phone_templates
 from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
-from .words import cities, first_names, last_names, phone_formats
+from .words import cities
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -26,20 +29,121 @@ PEOPLE_TABLES = (
     r"account|doctor|physician|driver|owner|buyer|seller|subscriber|player)s?\Z"
 )
 EMAIL_DOMAINS = np.array([b"example.com", b"example.org", b"example.net"])  # RFC 2606: no real mail
+#: per mille of people who are non-binary (their names come from either list)
+NONBINARY_PER_MILLE = 20
 
 
-def person(gen: UniqueText, block: Block) -> tuple[np.ndarray, np.ndarray]:
-    """(first name index, last name index) of each row's latent person in the column's group."""
+@dataclass(frozen=True)
+class Person:
+    """A row's latent person: gender (0 female, 1 male, 2 non-binary), the gender its names
+    were drawn with (0 or 1), and indices into the locale's first and last name pools."""
+
+    gender: np.ndarray
+    name_gender: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
+def person(gen: UniqueText, block: Block) -> Person:
+    """The latent person of each row in the column's group."""
     ctx = gen.ctx
-    locale = ctx.dataset.locale
+    people = names(ctx.dataset.locale)
 
-    def draw() -> tuple[np.ndarray, np.ndarray]:
-        key = ctx.table_key("person", ctx.group)
-        return first_names(locale).pick(key, block.idx, 0), last_names(locale).pick(
-            key, block.idx, 1
+    def draw() -> Person:
+        key, idx = ctx.table_key("person", ctx.group), block.idx
+        u = rand.integers(key, idx, 1000, 2).astype(np.int64)
+        gender = np.where(u < NONBINARY_PER_MILLE, NONBINARY, u % 2)
+        name_gender = np.where(gender == NONBINARY, rand.integers(key, idx, 2, 3), gender)
+        female = name_gender == FEMALE
+        ff, fm = people.first_tables
+        first = np.where(
+            female,
+            rand.weighted(key, idx, ff, 0),
+            people.first_male_at + rand.weighted(key, idx, fm, 0),
         )
+        lf, lm = people.last_tables
+        last = np.where(
+            female,
+            rand.weighted(key, idx, lf, 1),
+            people.last_male_at + rand.weighted(key, idx, lm, 1),
+        )
+        return Person(gender, name_gender, first, last)
 
     return block.memo(("person", ctx.group), draw)
+
+
+def romanised_names(gen: UniqueText, block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) of the row's person as lower-case ASCII letters (at least two each)."""
+    p, people = person(gen, block), names(gen.ctx.dataset.locale)
+    return people.first.ascii[p.first], people.last.ascii[p.last]
+
+
+def initial(words: np.ndarray) -> np.ndarray:
+    """The first character of each word (UTF-8: one to four bytes)."""
+    m = textops.matrix(words)[:, :4].copy()
+    lead = m[:, 0]
+    size = np.where(lead < 0xC0, 1, np.where(lead < 0xE0, 2, np.where(lead < 0xF0, 3, 4)))
+    m[np.arange(m.shape[1])[None, :] >= size[:, None]] = 0
+    return textops.from_matrix(m)
+
+
+def form_parts(first: np.ndarray, last: np.ndarray) -> list[tuple[np.ndarray, bytes, np.ndarray]]:
+    """(head, separator, tail) of the five forms a unique address or username picks from, told
+    apart by their text alone (name parts are letters only, at least two of them): ``jane.doe``
+    (two parts of two or more letters around a dot), ``j.doe`` (one letter first), ``jane.d``
+    (one letter last), ``jane_doe`` (an underscore), ``jdoe`` (no separator)."""
+    f, l1 = initial(first), initial(last)
+    return [(first, b".", last), (f, b".", last), (first, b".", l1), (first, b"_", last),
+            (f, b"", last)]  # fmt: skip
+
+
+def name_forms(first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
+    """The five forms of :func:`form_parts` as text."""
+    add = np.strings.add
+    return [add(add(h, sep), t) for h, sep, t in form_parts(first, last)]
+
+
+def unique_local(
+    first: np.ndarray, last: np.ndarray, k: np.ndarray, slots: int, room: np.ndarray | None
+) -> np.ndarray:
+    """A distinct local part per ``k`` (for ``slots`` values of ``k % slots`` the caller tells
+    apart by other text, as an email's domain), only carrying digits where needed, and for
+    half of the numbered rows with the number inside (``jane42.doe``), not at the end.
+
+    Why no two distinct ``k`` give the same text (with the same ``k % slots``): write
+    ``k = (j * 5 + f) * slots + s``. The text is name form ``f`` with no digits when ``j = 0``;
+    else with a number ``n``: forms 0-3 put ``n = (j - 1) // 2 + 1`` after their head when
+    ``(j - 1)`` is odd, at the end when even; form 4 (``jdoe``) puts ``n = j`` at the end.
+    Names hold no digits, so the one run of digits gives ``n`` and where it stands, hence
+    ``j``; the text without it gives the form ``f`` by its separator and part lengths (see
+    :func:`form_parts`). Where that does not fit in ``room`` characters, the text is ``jdoe``
+    cut short, a dot, and ``k // slots``: it ends in a dot and digits, which the first kind
+    never does (its digits follow a letter), and the digits give ``k // slots``. So
+    ``(s, text)`` determines ``k``.
+    """
+    add = np.strings.add
+    k = k.astype(np.int64)
+    parts = form_parts(first, last)
+    f = (k // slots) % 5
+    j = k // (slots * 5)
+    inside = (j > 0) & (f < 4) & ((j - 1) % 2 == 1)
+    n = np.where(f < 4, (j - 1) // 2 + 1, j)
+    number = np.where(j > 0, textops.ints(n), b"")
+    local: np.ndarray = np.zeros(len(k), dtype="S1")
+    for i, (head, sep, tail) in enumerate(parts):
+        end = add(add(add(head, sep), tail), number)
+        middle = add(add(add(head, number), sep), tail)
+        local = np.where(f == i, np.where(inside, middle, end), local)
+    if room is None:
+        return local
+    long = textops.lengths(local) > room
+    if not long.any():
+        return local
+    suffix = add(b".", textops.ints(k // slots))
+    keep = np.maximum(room - textops.lengths(suffix), 1)
+    m = textops.matrix(add(parts[4][0], parts[4][2])).copy()  # ASCII letters: cut by bytes
+    m[np.arange(m.shape[1])[None, :] >= keep[:, None]] = 0
+    return np.where(long, add(textops.from_matrix(m), suffix), local)
 
 
 class _Text(UniqueText):
@@ -52,147 +156,150 @@ class _Text(UniqueText):
 
 @register("first_name")
 class FirstName(_Text):
-    """A first name from the locale's list, weighted by frequency."""
+    """A first name from the locale's list of the row's gender, weighted by frequency."""
 
     names = ("first_name", "firstname", "given_name", "fname")
-
+    version = 2  # 2: drawn for the row's gender
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
-        return self.finish(first_names(self.ctx.dataset.locale).words[person(self, block)[0]])
+        words = names(self.ctx.dataset.locale).first.words
+        return self.finish(words[person(self, block).first])
 
 
 @register("last_name")
 class LastName(_Text):
-    """A last name from the locale's list, weighted by frequency."""
+    """A last name from the locale's list (of the row's gender where the locale has both)."""
 
     names = ("last_name", "lastname", "family_name", "surname", "lname")
-
+    version = 2
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
-        return self.finish(last_names(self.ctx.dataset.locale).words[person(self, block)[1]])
+        words = names(self.ctx.dataset.locale).last.words
+        return self.finish(words[person(self, block).last])
+
+
+def full_names(gen: UniqueText, block: Block) -> np.ndarray:
+    """The row's names in the locale's order: ``Jane Doe``, ``山田 太郎``, ``王伟``."""
+    people, p = names(gen.ctx.dataset.locale), person(gen, block)
+    first, last = people.first.words[p.first], people.last.words[p.last]
+    head, tail = (last, first) if people.family_first else (first, last)
+    joiner = people.joiner if people.family_first else b" "
+    return np.strings.add(np.strings.add(head, joiner), tail)
 
 
 @register("full_name")
 class FullName(_Text):
-    """``First Last`` of the row's person."""
+    """The row's first and last names in the locale's order (family name first in ja_JP,
+    zh_CN, ko_KR, hu_HU...)."""
 
     names = (
         "full_name",
         "fullname",
         rule("name", tables=PEOPLE_TABLES, note="in a table of people"),
     )
-
+    version = 2
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:
-        locale = self.ctx.dataset.locale
-        first, last = person(self, block)
-        out = np.strings.add(first_names(locale).words[first], b" ")
-        return self.finish(np.strings.add(out, last_names(locale).words[last]))
+        return self.finish(full_names(self, block))
+
+
+# Non-unique address styles, by weight (out of 20): 3 in 20 carry two digits.
+_STYLES = np.array([0] * 6 + [4] * 3 + [3] * 2 + [5] * 2 + [1] * 2 + [2, 6, 6, 7, 8])
 
 
 @register("email")
 class Email(_Text):
-    """An address made from the row's person: ``jane.doe@example.org``, ``jdoe42@example.com``.
+    """An address made from the row's romanised names: ``jane.doe@example.org``, ``jdoe@...``.
 
     Domains are the reserved example.com/.org/.net, so fixture data never reaches a real inbox.
-    In ``varchar(n)`` an address stays an address: the local part (before ``@``) is shortened,
-    never the domain, so ``n`` must be at least 13 (``j@example.com``).
+    Few addresses carry digits (about 15%); in a unique column only where the same name form
+    would repeat (see :func:`unique_local`). In ``varchar(n)`` a shorter form is chosen and the
+    domain is never cut, so ``n`` must be at least 13 (``j@example.com``).
     """
 
     names = ("email_address", "email", "e_mail", "mail")
-    #: 2: too-long addresses shorten their local part instead of being cut anywhere
-    version = 2
+    #: 3: romanised names, varied forms, digits only where needed
+    version = 3
     DOMAIN_LENGTH = len("@example.com")
 
     def setup(self) -> None:
         limit = length_limit(self.type)
         if limit is None:
             return
-        if limit < self.DOMAIN_LENGTH + 1:
+        need = self.DOMAIN_LENGTH + (3 if self.ctx.unique else 1)
+        if limit < need:
             self.problem(
-                f"an email needs at least {self.DOMAIN_LENGTH + 1} characters (j@example.com); "
+                f"{'a unique' if self.ctx.unique else 'an'} email needs at least {need} "
+                f"characters ({'j.1' if self.ctx.unique else 'j'}@example.com); "
                 f"{self.type.ddl()} holds {limit}",
-                f"declare the column as varchar({self.DOMAIN_LENGTH + 1}) or longer, or text",
+                f"declare the column as varchar({need}) or longer, or text",
             )
         elif self.ctx.unique and self.domain() == UNBOUNDED:
-            # block-permuted suffixes stay below the row count rounded up to 65536
+            # block-permuted positions stay below the row count rounded up to 65536
             rows = self.ctx.table.rows
-            top = -(-max(rows, 1) // 65536) * 65536 - 1
-            if len(str(top)) + self.DOMAIN_LENGTH > limit:
+            top = (-(-max(rows, 1) // 65536) * 65536 - 1) // len(EMAIL_DOMAINS)
+            if len(str(top)) + self.DOMAIN_LENGTH + 2 > limit:
                 self.problem(
-                    f"{rows} unique emails need up to {len(str(top)) + self.DOMAIN_LENGTH} "
+                    f"{rows} unique emails need up to {len(str(top)) + self.DOMAIN_LENGTH + 2} "
                     f"characters; {self.type.ddl()} holds {limit}",
                     "widen the column or lower rows",
                 )
 
     def domain(self) -> int:
         limit = length_limit(self.type)
-        if limit is None or limit >= 18:
+        if limit is None or limit >= 20:
             return UNBOUNDED
-        return 10 ** max(limit - self.DOMAIN_LENGTH, 0)
+        return len(EMAIL_DOMAINS) * 10 ** max(limit - self.DOMAIN_LENGTH - 2, 0)
 
-    def parts(self, block: Block, numbered: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        locale, key, idx = self.ctx.dataset.locale, self.ctx.key(), block.idx
-        first_i, last_i = person(self, block)
-        first = first_names(locale).ascii[first_i]
-        last = last_names(locale).ascii[last_i]
-        style = rand.integers(key, idx, 8).astype(np.int64)
-        head = np.where(style == 2, textops.from_matrix(textops.matrix(first)[:, :1]), first)
-        sep = np.array([b".", b"", b"", b"_", b".", b"", b".", b""])[style]
-        tail = np.where(style == 4, b"", last)
-        digits = textops.ints(rand.integers(key, idx, 100, 1).astype(np.int64))
-        num = np.where((style >= 4) & (style != 6) & numbered, digits, b"")
-        local = np.strings.add(np.strings.add(np.strings.add(head, sep), tail), num)
-        domain = EMAIL_DOMAINS[rand.integers(key, idx, len(EMAIL_DOMAINS), 2).astype(np.int64)]
-        return local, np.strings.add(b"@", domain)
-
-    def _fit(self, local: np.ndarray, tail: np.ndarray) -> np.ndarray:
-        """``local + tail``, the local part shortened (and stripped of a trailing . or _) where
-        the whole would not fit the column."""
-        out = np.strings.add(local, tail)
+    def _room(self, domain: np.ndarray) -> np.ndarray | None:
         limit = length_limit(self.type)
-        if limit is None:
-            return out
-        room = limit - textops.lengths(tail)
-        too_long = textops.lengths(out) > limit
-        if not too_long.any():
-            return out
-        cut = [
-            bytes(v)[: max(int(r), 0)].rstrip(b"._") + bytes(t) if long else bytes(v) + bytes(t)
-            for v, t, r, long in zip(local, tail, room, too_long, strict=True)
-        ]
-        return np.array(cut, dtype=f"S{max(1, *map(len, cut))}")
+        return None if limit is None else limit - textops.lengths(domain)
 
     def generate(self, block: Block) -> np.ndarray:
-        local, domain = self.parts(block)
-        return self._fit(local, domain)
+        key, idx = self.ctx.key(), block.idx
+        first, last = romanised_names(self, block)
+        forms = name_forms(first, last)
+        forms += [np.strings.add(first, last), first]  # 5 janedoe, 6 jane
+        style = _STYLES[rand.integers(key, idx, len(_STYLES)).astype(np.int64)]
+        digits = textops.ints(10 + rand.integers(key, idx, 90, 1).astype(np.int64))
+        local = forms[0]
+        for i in range(1, 7):
+            local = np.where(style == i, forms[i], local)
+        local = np.where(style == 7, np.strings.add(forms[4], digits), local)
+        local = np.where(style == 8, np.strings.add(forms[0], digits), local)
+        domain = np.strings.add(b"@", EMAIL_DOMAINS[rand.integers(key, idx, 3, 2).astype(np.int64)])
+        room = self._room(domain)
+        if room is not None:  # shorter forms first (j.doe, jdoe), then jdoe cut short
+            for shorter in (forms[1], forms[4]):
+                local = np.where(textops.lengths(local) > room, shorter, local)
+            local = textops.truncate_chars(local, int(room.min()))  # the domains' lengths agree
+        return np.strings.add(local, domain)
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
-        local, domain = self.parts(block, numbered=False)  # the distinct number replaces it
-        suffix = textops.ints(k.astype(np.int64))
-        return self._fit(local, np.strings.add(suffix, domain))
+        first, last = romanised_names(self, block)
+        slots = len(EMAIL_DOMAINS)
+        domain = np.strings.add(b"@", EMAIL_DOMAINS[(k % np.uint64(slots)).astype(np.int64)])
+        return np.strings.add(unique_local(first, last, k, slots, self._room(domain)), domain)
 
 
 @register("phone")
 class Phone(_Text):
-    """A phone number in one of the locale's formats (``(555)123-4567``, ``+1-555-123-4567``)."""
-
-    # per template byte: 0 literal, 1 any digit, 2 digit 1-9, 3 digit 2-9 (Faker's # % $ marks)
-    _KINDS = {ord("#"): 1, ord("!"): 1, ord("%"): 2, ord("@"): 2, ord("$"): 3}
+    """A phone number in one of the locale's shapes (``+33 1 ## ## ## ##``, ``090-####-####``),
+    its subscriber digits drawn per row."""
 
     names = ("phone_number", "phone", "telephone", "mobile", "cell_phone")
-    #: 2: in varchar(n), only the locale's formats that fit are used (no number is cut short)
-    version = 2
+    #: 3: the locale's own shapes (from Faker's numbers), for every locale
+    version = 3
 
     def setup(self) -> None:
-        formats = [f.encode() for f in phone_formats(self.ctx.dataset.locale)]
+        formats = [f.encode() for f in phone_templates(self.ctx.dataset.locale)]
         limit = length_limit(self.type)
         if limit is not None and min(map(len, formats)) > limit:
             self.problem(
-                f"the shortest phone format of locale {self.ctx.dataset.locale!r} has "
+                f"the shortest phone number of locale {self.ctx.dataset.locale!r} has "
                 f"{min(map(len, formats))} characters; {self.type.ddl()} holds {limit}",
                 f"declare the column as varchar({max(map(len, formats))}) or text",
             )
@@ -200,16 +307,13 @@ class Phone(_Text):
             formats = [f for f in formats if len(f) <= limit]
         width = max(map(len, formats))
         self.templates = np.zeros((len(formats), width), dtype=np.uint8)
-        self.kinds = np.zeros((len(formats), width), dtype=np.uint8)
         for i, f in enumerate(formats):
             self.templates[i, : len(f)] = np.frombuffer(f, dtype=np.uint8)
-            self.kinds[i, : len(f)] = [self._KINDS.get(c, 0) for c in f]
         self.digit_draws = (width + 18) // 19
 
     def generate(self, block: Block) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx
-        choice = rand.integers(key, idx, len(self.templates)).astype(np.int64)
-        out, kind = self.templates[choice], self.kinds[choice]
+        out = self.templates[rand.integers(key, idx, len(self.templates)).astype(np.int64)]
         width = out.shape[1]
         digits = np.empty(out.shape, dtype=np.uint8)
         for d in range(self.digit_draws):  # 19 decimal digits from each 64-bit draw
@@ -217,9 +321,7 @@ class Phone(_Text):
             for j in range(d * 19, min(width, d * 19 + 19)):
                 digits[:, j] = b % np.uint64(10)
                 b //= np.uint64(10)
-        out = np.where(kind == 1, 48 + digits, out)
-        out = np.where(kind == 2, 49 + digits % 9, out)
-        out = np.where(kind == 3, 50 + digits % 8, out)
+        out = np.where(out == ord("#"), 48 + digits, out)
         return self.finish(textops.from_matrix(out.astype(np.uint8)))
 
 
@@ -228,7 +330,6 @@ class City(_Text):
     """A city name of the locale."""
 
     names = ("city", "town")
-
     separator = b" "
 
     def generate(self, block: Block) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Word pools read once per locale from Faker's provider data, sampled with numpy.
 
-Faker is never called per row (DESIGN point 2): its word lists (names with their weights, phone
-formats, lorem words) are read as data, and lists Faker only builds by calling (cities) are made
-once from a fixed-seed Faker instance. Both depend only on the locale and the pinned Faker version.
+Faker is never called per row (DESIGN point 2): its word lists (lorem words, city parts) are
+read as data (people's names and phones: :mod:`datagen.generators.locales`), and lists Faker
+only builds by calling (cities) are made once from a fixed-seed Faker instance. Both depend
+only on the locale and the pinned Faker version.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ def ascii_fold(text: str) -> str:
     return out or "x"
 
 
-def make_pool(words: list[str], weights: list[float] | None = None) -> Pool:
+def make_pool(
+    words: list[str], weights: list[float] | None = None, ascii: list[str] | None = None
+) -> Pool:
+    """A :class:`Pool` of ``words`` (``ascii``: their romanised forms, else ASCII-folded)."""
     enc = [w.encode("utf-8") for w in words]
-    folded = [ascii_fold(w).encode() for w in words]
+    folded = [
+        (a if ascii else ascii_fold(w)).encode() for w, a in zip(words, ascii or words, strict=True)
+    ]
     return Pool(
         words=np.array(enc, dtype=f"S{max(map(len, enc))}"),
         ascii=np.array(folded, dtype=f"S{max(map(len, folded))}"),
@@ -68,25 +74,9 @@ def _words_and_weights(data: Any) -> tuple[list[str], list[float] | None]:
 
 
 @functools.cache
-def first_names(locale: str) -> Pool:
-    return make_pool(*_words_and_weights(_provider("person", locale).first_names))
-
-
-@functools.cache
-def last_names(locale: str) -> Pool:
-    return make_pool(*_words_and_weights(_provider("person", locale).last_names))
-
-
-@functools.cache
 def lorem_words(locale: str) -> Pool:
     words = _provider("lorem", locale if locale.startswith("en") else "la").word_list
     return make_pool(list(dict.fromkeys(words)))
-
-
-@functools.cache
-def phone_formats(locale: str) -> list[str]:
-    formats = [f for f in _provider("phone_number", locale).formats if "{{" not in f]
-    return formats or [f for f in _provider("phone_number", DEFAULT_LOCALE).formats]
 
 
 _TOKEN = re.compile(r"\{\{(\w+)\}\}")

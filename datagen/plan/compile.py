@@ -20,6 +20,7 @@ import numpy as np
 
 from ..columns import Block, Col
 from ..errors import Problem, SpecError, suggest
+from ..generators.locales import locale_problem
 from ..generators.words import available_locales
 from ..spec.model import Dataset, ForeignKey, Table
 from ..spec.validate import build_model
@@ -179,6 +180,10 @@ def compile_dataset(ds: Dataset, doc: SpecDocument | None = None) -> Compiled:
         raise SpecError(
             [Problem(file, "locale", f"unknown locale {ds.locale!r}", line("locale"), hint)]
         )
+    unusable = locale_problem(ds.locale)
+    if unusable:
+        hint = f"choose another locale ({_locale_hint(ds.locale)})"
+        raise SpecError([Problem(file, "locale", unusable, line("locale"), hint)])
     dsplan = DatasetPlan(ds)
     problems = []
     for p in dsplan.all():
