@@ -222,9 +222,8 @@ class Timeseries(Generator):
 
 @register("birth_date")
 class BirthDate(Timeseries):
-    """A date of birth of an adult: 1940 to 2006."""
-
-    names = ("birth_date", "date_of_birth", "birthdate", "birthday", "dob")
+    """A date of birth between ``start`` and ``end`` (default 1940 to 2006), for explicit use;
+    columns named like a birth date get ``date_of_birth``, which agrees with the row's ``age``."""
 
     def setup(self) -> None:
         self.p = {"start": "1940-01-01", "end": "2006-12-31", **self.p}
