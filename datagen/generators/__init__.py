@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from . import arrays, choice, network, numeric, person, semantic, temporal, text  # noqa: F401
+from . import arrays, choice, network, numeric, person, place, semantic, temporal, text  # noqa: F401
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 
 __all__ = [

@@ -15,7 +15,7 @@ from .. import rand, textops
 from .base import TEXT_TYPES, register
 from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
-from .words import cities, first_names, last_names, phone_formats
+from .words import first_names, last_names, phone_formats
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -218,16 +218,3 @@ class Phone(_Text):
         out = np.where(kind == 3, 50 + digits % 8, out)
         return self.finish(textops.from_matrix(out.astype(np.uint8)))
 
-
-@register("city")
-class City(_Text):
-    """A city name of the locale."""
-
-    names = ("city", "town")
-
-    separator = b" "
-
-    def generate(self, block: Block) -> np.ndarray:
-        pool = cities(self.ctx.dataset.locale)
-        key = self.ctx.table_key("place", self.ctx.group)
-        return self.finish(pool.words[pool.pick(key, block.idx, 0)])
