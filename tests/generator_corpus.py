@@ -37,6 +37,17 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "uuid": ("uuid", {}),
     "weighted_enum": ("text", {"values": {"free": 70, "pro": 25, "enterprise": 5}}),
     "words": ("text", {"min_words": 1, "max_words": 5}),
+    "street_address": ("varchar(40)", {}),
+    "street": ("text", {}),
+    "address_line2": ("text", {}),
+    "address": ("text", {}),
+    "state": ("text", {}),
+    "state_code": ("char(2)", {}),
+    "postal_code": ("varchar(10)", {}),
+    "country": ("text", {"language": "english"}),
+    "country_code": ("char(3)", {}),
+    "latitude": ("numeric(9,6)", {}),
+    "longitude": ("double precision", {}),
 }
 
 ROWS = 3000

@@ -35,6 +35,8 @@ PLACE_TABLES = (
     r"supplier|vendor|merchant|partner|account|patient|student|school|hospital|clinic|"
     r"cit(y|ies)|region|geo|zip|postal|profile|business|hotel|restaurant"
 )
+#: prefixes that make ``<prefix>_state`` an address part in any table (``orders.billing_state``)
+ADDRESS_PREFIXES = ("billing", "shipping", "mailing", "delivery", "home", "residence", "address")
 FLOAT_SCALE = {"real": 4, "double precision": 6, "numeric": 6, "text": 6, "varchar": 6}
 _PLACE_DRAWS = {"region": 0, "postcode": 1, "city": 2, "street": 3, "number": 4, "line2": 5,
                 "lat": 6, "lon": 7}  # fmt: skip
@@ -194,8 +196,11 @@ class _RegionText(Generator):
 class StateCode(_RegionText):
     """The code of the row's region: ``IL`` (en_US), ``BY`` (de_DE), ``75`` (fr_FR)."""
 
-    names = ("state_code", "state_abbr", "state_abbreviation", "province_code",
-             rule("state", lengths=(2, 2)))  # fmt: skip
+    names = (
+        "state_code", "state_abbr", "state_abbreviation", "province_code",
+        rule("state", lengths=(2, 2)),
+        *(rule(f"{prefix}_state", lengths=(2, 2)) for prefix in ADDRESS_PREFIXES),
+    )  # fmt: skip
 
     def setup(self) -> None:
         super().setup()
@@ -218,8 +223,11 @@ class State(_RegionText):
     """The name of the row's region (state, province, Land, département, prefecture); its code
     where the name does not fit a ``varchar(n)``."""
 
-    names = (rule("state", tables=PLACE_TABLES, note="in a table of places, people or companies"),
-             "state_name", "province", "province_name", "prefecture", "state_province")  # fmt: skip
+    names = (
+        rule("state", tables=PLACE_TABLES, note="in a table of places, people or companies"),
+        "state_name", "province", "province_name", "prefecture", "state_province",
+        *(f"{prefix}_state" for prefix in ADDRESS_PREFIXES),
+    )  # fmt: skip
 
     def generate(self, block: Block) -> np.ndarray:
         reg = self.data.regions

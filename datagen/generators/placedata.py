@@ -102,14 +102,14 @@ def _regions(
 
 
 def _region_data(locale: str, provider: Any) -> Regions | None:
-    own = _regions_file().get(locale)
+    own: dict[str, Any] = _regions_file().get(locale) or {}
     if locale == "en_US":
         names = list(provider.states)
         codes = [a for a in provider.states_abbr if a != "DC"]  # states lists the 50 states only
         weights = [own["weights"][c] for c in codes]
         ranges = [[list(provider.states_postcode[c])] for c in codes]
         return _regions(names, codes, weights, ranges, width=5)
-    if own and "regions" in own:
+    if "regions" in own:
         names, codes, weights, ranges = (list(x) for x in zip(*own["regions"], strict=True))
         return _regions(names, codes, weights, ranges, width=own["width"], dash=own.get("dash", 0))
     if locale == "fr_FR":  # metropolitan départements: postcode = number * 1000 + a multiple of 10
@@ -135,8 +135,8 @@ def _region_data(locale: str, provider: Any) -> Regions | None:
         if isinstance(data[0], (list, tuple)) and len(data[0]) == 2:  # (code, name) pairs
             pairs = [(str(c), str(n)) for c, n in data]
         elif isinstance(data[0], str):
-            abbr = getattr(provider, attr + "_abbr", None)
-            fitting = abbr and len(abbr) == len(data)
+            abbr: Any = getattr(provider, attr + "_abbr", None) or ()
+            fitting = len(abbr) == len(data)
             names = list(dict.fromkeys(data))
             pairs = [(str(abbr[data.index(n)]) if fitting else _abbreviate(n), n) for n in names]
         else:
@@ -182,7 +182,7 @@ _FULL = {  # one-line full addresses: parts in order, literal text between
     "pt_BR": ("street", ", ", "city", " - ", "state_code", ", ", "postcode"),
     "en_CA": ("street", ", ", "city", ", ", "state_code", " ", "postcode"),
     "en_AU": ("street", ", ", "city", " ", "state_code", " ", "postcode"),
-    "zh_CN": ("state", "city", "street"),
+    "zh_CN": ("state", "city", "street", " ", "postcode"),
     "ko_KR": ("state", " ", "city", " ", "street"),
 }
 _DEFAULT_FULL = ("street", ", ", "postcode", " ", "city")
