@@ -48,6 +48,16 @@ COLUMNS: dict[str, tuple[str, dict]] = {
     "country_code": ("char(3)", {}),
     "latitude": ("numeric(9,6)", {}),
     "longitude": ("double precision", {}),
+    "company_name": ("varchar(30)", {}),
+    "legal_name": ("text", {}),
+    "industry": ("text", {}),
+    "website": ("text", {}),
+    "domain": ("varchar(40)", {}),
+    "logo_url": ("text", {}),
+    "vat_number": ("text", {}),
+    "employee_count": ("smallint", {}),
+    "founded_year": ("integer", {}),
+    "revenue": ("numeric(14,2)", {}),
 }
 
 ROWS = 3000

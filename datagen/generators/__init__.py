@@ -15,7 +15,18 @@ from typing import Any
 
 import jsonschema
 
-from . import arrays, choice, network, numeric, person, place, semantic, temporal, text  # noqa: F401
+from . import (  # noqa: F401
+    arrays,
+    choice,
+    company,
+    network,
+    numeric,
+    person,
+    place,
+    semantic,
+    temporal,
+    text,
+)
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 
 __all__ = [

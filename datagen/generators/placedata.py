@@ -259,13 +259,19 @@ def country_names() -> list[str]:
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens (``Müller & Söhne`` -> ``muller-sohne``)."""
+    """Lower-case ASCII words joined by hyphens (``Süßebier & Söhne`` -> ``suessebier-sohne``:
+    accents dropped, letters with no decomposition spelled out)."""
     import unicodedata
 
-    norm = unicodedata.normalize("NFKD", text)
-    kept = "".join(c if c.isascii() and c.isalnum() else " " for c in norm if not
-                   unicodedata.combining(c))  # fmt: skip
+    norm = unicodedata.normalize("NFKD", text.translate(_SPELLED))
+    kept = "".join(c if c.isalnum() or c.isspace() else " " for c in norm if c.isascii())
     return "-".join(kept.lower().split())
+
+
+_SPELLED = str.maketrans({
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+    "œ": "oe", "Œ": "OE", "þ": "th",
+})  # fmt: skip
 
 
 def concat(*parts: np.ndarray | bytes) -> np.ndarray:
