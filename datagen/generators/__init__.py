@@ -18,6 +18,7 @@ import jsonschema
 from . import (  # noqa: F401  (registration)
     arrays,
     choice,
+    company,
     events,
     fakerprov,
     lifecycle,
@@ -26,6 +27,7 @@ from . import (  # noqa: F401  (registration)
     pattern,
     people,
     person,
+    place,
     profile,
     prose,
     semantic,

@@ -18,7 +18,6 @@ from .base import TEXT_TYPES, register
 from .locales import FEMALE, NONBINARY, names, phone_templates
 from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
-from .words import cities
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -324,15 +323,3 @@ class Phone(_Text):
         out = np.where(out == ord("#"), 48 + digits, out)
         return self.finish(textops.from_matrix(out.astype(np.uint8)))
 
-
-@register("city")
-class City(_Text):
-    """A city name of the locale."""
-
-    names = ("city", "town")
-    separator = b" "
-
-    def generate(self, block: Block) -> np.ndarray:
-        pool = cities(self.ctx.dataset.locale)
-        key = self.ctx.table_key("place", self.ctx.group)
-        return self.finish(pool.words[pool.pick(key, block.idx, 0)])
