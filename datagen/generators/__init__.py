@@ -15,7 +15,19 @@ from typing import Any
 
 import jsonschema
 
-from . import arrays, choice, network, numeric, person, semantic, temporal, text  # noqa: F401
+from . import (  # noqa: F401
+    arrays,
+    choice,
+    commerce,
+    network,
+    numeric,
+    payment,
+    person,
+    quantities,
+    semantic,
+    temporal,
+    text,
+)
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
 
 __all__ = [
