@@ -18,10 +18,8 @@ from .semantic import Rule, declared_rules
 def _spellings(r: Rule) -> str:
     """``first_name`` -> ``first_name / firstName`` (and its conditions); one word stays as is."""
     words = r.words
-    plain = (
-        words[0]
-        if len(words) == 1
-        else (f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}")
+    plain = words[0] if len(words) == 1 else (
+        f"{'_'.join(words)} / {words[0]}{''.join(w.capitalize() for w in words[1:])}"
     )
     return plain + r.describe()[len(r.spelled) :]
 

@@ -78,11 +78,7 @@ class LastName(_Text):
 class FullName(_Text):
     """``First Last`` of the row's person."""
 
-    names = (
-        "full_name",
-        "fullname",
-        rule("name", tables=PEOPLE_TABLES, note="in a table of people"),
-    )
+    names = ("full_name", "fullname", rule("name", tables=PEOPLE_TABLES, note="in a table of people"))
 
     separator = b" "
 
