@@ -90,7 +90,8 @@ def too_short(gen: Generator, width: int, example: str) -> None:
     limit = length_limit(gen.type)
     if limit is not None and limit < width:
         gen.problem(
-            f"{gen.name} values have {width} characters ({example}); {gen.type.ddl()} holds {limit}",
+            f"{gen.name} values have {width} characters ({example}); "
+            f"{gen.type.ddl()} holds {limit}",
             f"declare the column as varchar({width}) or text",
         )
 
@@ -204,8 +205,9 @@ class ProductName(UniqueText):
 class Currency(Vocabulary):
     """An ISO 4217 currency code, mostly USD, EUR, GBP, and the locale's own currency."""
 
-    names = (*text_rules("currency", 3), *text_rules("currency_code", 3))
-    names += text_rules("currency_iso", 3)
+    names = tuple(
+        r for w in ("currency", "currency_code", "currency_iso") for r in text_rules(w, 3)
+    )
 
     def vocabulary(self) -> dict[str, float]:
         d = data()
@@ -334,7 +336,7 @@ class OrderNumber(Generator):
             "order_reference",
             "invoice_number",
             "invoice_no",
-        )  # fmt: skip
+        )
         for r in text_rules(w, 15)
     )
     types = TEXT_TYPES

@@ -232,7 +232,7 @@ class Iban(Generator):
     types = TEXT_TYPES
 
     def setup(self) -> None:
-        codes, lengths, _, _ = _countries()
+        lengths = _countries()[1]
         limit = length_limit(self.type)
         self.fits = np.array([limit is None or n <= limit for n in lengths])
         if not self.fits.any():
@@ -240,7 +240,7 @@ class Iban(Generator):
             self.fits[:] = True
 
     def generate(self, block: Block) -> np.ndarray:
-        codes, lengths, kinds, banks = _countries()
+        codes, _, kinds, banks = _countries()
         key, idx = self.ctx.key(), block.idx
         c, b = bank(self.ctx, block)
         if not self.fits.all():  # a country too long for the column: another, for this column
@@ -257,7 +257,7 @@ class Iban(Generator):
                 ours = np.array([list(x.encode()) for x in banks[i]], dtype=np.uint8)
                 m[rows, :4] = ours[(b[rows] % np.uint64(len(banks[i]))).astype(np.int64)]
         cc = np.array([list(x.encode()) for x in codes], dtype=np.uint8)[c]
-        r = np.zeros(len(idx), dtype=np.int64)
+        r: np.ndarray = np.zeros(len(idx), dtype=np.int64)
         for j in range(30):  # ISO 7064 mod 97-10 over BBAN + country + "00", letters as 10..35
             v = m[:, j].astype(np.int64)
             r = np.where(
@@ -335,7 +335,7 @@ class TransactionId(Generator):
             "payment_reference",
             "payment_ref",
             "charge_id",
-        )  # fmt: skip
+        )
         for r in text_rules(w, 28)
     )
     types = TEXT_TYPES

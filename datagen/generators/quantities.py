@@ -125,7 +125,7 @@ class Cost(Number):
 TAX_RATES = np.array([0, 500, 600, 725, 800, 875, 1000, 1900, 2000, 2100, 2500])
 TAX_WEIGHTS = np.array([10.0, 8, 10, 12, 12, 8, 6, 8, 12, 8, 2])
 VAT = {"DE": 1900, "FR": 2000, "GB": 2000, "IT": 2100, "ES": 2100, "NL": 2100, "AT": 2000,
-       "SE": 2500, "DK": 2500, "JP": 1000, "AU": 1000, "IN": 1800, "CH": 800, "CA": 500}  # fmt: skip
+       "SE": 2500, "DK": 2500, "JP": 1000, "AU": 1000, "IN": 1800, "CH": 800}  # fmt: skip
 SHIPPING = np.array([0, 0, 0, 499, 599, 799, 999, 1250, 1499, 1999])
 
 
@@ -241,8 +241,9 @@ class Stock(_Count):
 
 
 #: grams per unit, by a word of the column's name; kilograms otherwise
-WEIGHT_UNITS = {"g": 1.0, "gr": 1.0, "gram": 1.0, "grams": 1.0, "lb": 453.59237,
-                "lbs": 453.59237, "pounds": 453.59237, "oz": 28.349523, "ounces": 28.349523}  # fmt: skip
+LB, OZ = 453.59237, 28.349523
+WEIGHT_UNITS = {"g": 1.0, "gr": 1.0, "gram": 1.0, "grams": 1.0, "lb": LB, "lbs": LB,
+                "pounds": LB, "oz": OZ, "ounces": OZ}  # fmt: skip
 
 
 @register("weight")
