@@ -53,17 +53,26 @@ def top_units(t: Any, scale: int) -> int:
 
 
 class Number(Generator):
-    """Base: a number in the column's scale, never beyond its type."""
+    """Base: a number in the column's scale, never beyond its type.
+
+    A unique column enumerates the values from ``smallest`` to ``largest`` instead (a unique
+    ``price`` takes distinct prices; it no longer follows the row's latent draws).
+    """
 
     types = NUMBER_TYPES
-    #: the largest value made (in the generator's own unit), checked against the type in setup
+    #: the largest value made (in the generator's own unit; 0: the type's), checked against the
+    #: type in setup
     largest: float = 0.0
+    smallest: float = 0.0
+    #: a type that cannot hold ``largest`` is a problem (values other columns must agree with
+    #: cannot be capped); else values are capped at the type's largest
+    strict = True
 
     def setup(self) -> None:
         self.scale = number_scale(self.type)
         self.top = top_units(self.type, self.scale)
         hi = type_bounds(self.type)[1]
-        if self.largest and decimal.Decimal(str(self.largest)) > hi:
+        if self.strict and self.largest and decimal.Decimal(str(self.largest)) > hi:
             self.problem(
                 f"{self.name} values reach {self.largest}; {self.type.ddl()} holds up to {hi}",
                 "declare a wider type (numeric(10,2), integer)",
@@ -71,6 +80,20 @@ class Number(Generator):
 
     def render(self, units: np.ndarray) -> np.ndarray:
         return textops.decimals(np.minimum(units, self.top), self.scale)
+
+    def _span(self) -> tuple[int, int]:
+        one = 10**self.scale
+        lo = math.ceil(self.smallest * one)
+        return lo, max(
+            lo, min(math.floor(self.largest * one) if self.largest else self.top, self.top)
+        )
+
+    def domain(self) -> int:
+        lo, hi = self._span()
+        return min(hi - lo + 1, 1 << 62)
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        return self.render(self._span()[0] + k.astype(np.int64))
 
 
 def price_cents(ctx: Any, block: Block) -> np.ndarray:
@@ -98,7 +121,7 @@ class Price(Number):
     """A product price from 0.99 to 999.99, most below 150, ending mostly in .99, .95 or .00."""
 
     names = ("price", "unit_price", "list_price", "msrp", "amount", "retail_price", "sale_price")
-    largest = 999.99
+    largest, smallest = 999.99, 0.99
 
     def generate(self, block: Block) -> np.ndarray:
         # rounded up where the column has fewer decimals, so cost (rounded down) stays below
@@ -163,7 +186,7 @@ class Subtotal(_Money):
     """An order's amount before tax, shipping and discount: 5.00 to 2999.99, around 60."""
 
     names = ("subtotal", "sub_total", "subtotal_amount", "net_amount")
-    part, largest = "subtotal", 2999.99
+    part, largest, smallest = "subtotal", 2999.99, 5.0
 
 
 @register("tax")
@@ -196,7 +219,7 @@ class Total(_Money):
     scale first, so the identity holds exactly when the columns share a scale."""
 
     names = ("total", "total_amount", "grand_total", "amount_total", "order_total", "total_price")
-    largest = 3769.98
+    largest, smallest = 3769.98, 5.0
 
     def generate(self, block: Block) -> np.ndarray:
         m, s = money(self.ctx, block), self.scale
@@ -206,6 +229,7 @@ class Total(_Money):
 
 class _Count(Number):
     types = COUNT_TYPES
+    strict = False
 
     def counts(self, block: Block) -> np.ndarray:
         raise NotImplementedError
@@ -219,7 +243,7 @@ class Quantity(_Count):
     """How many were ordered: 1 in almost half the rows, mostly 1 to 5, rarely up to 20."""
 
     names = ("quantity", "qty", "units", "quantity_ordered")
-    largest = 20
+    largest, smallest = 20, 1
     _TABLE = rand.alias_table(np.array([45, 22, 12, 7, 5] + [1.5] * 5 + [0.15] * 10))
 
     def counts(self, block: Block) -> np.ndarray:
@@ -253,6 +277,7 @@ class Weight(Number):
 
     names = ("weight", "weight_kg", "weight_g", "weight_grams", "weight_lb", "weight_lbs",
              "weight_oz", "net_weight", "gross_weight")  # fmt: skip
+    strict = False
 
     def setup(self) -> None:
         words = tokens(self.ctx.column.name)
@@ -272,7 +297,7 @@ class Rating(Number):
     (``4.3``) in real, double precision and numeric(p,1) columns."""
 
     names = ("rating", "stars", "star_rating", "review_rating")
-    largest = 5
+    largest, smallest = 5, 1
     _STARS = rand.alias_table(np.array([4.0, 6, 14, 34, 42]))
 
     def setup(self) -> None:
@@ -293,8 +318,9 @@ class Rating(Number):
 class Year(_Count):
     """A recent year, 1990 to 2026, most in the last decade (``birth_year``: 1945 to 2007)."""
 
+    strict = True
     names = ("year", "model_year", "fiscal_year", "release_year", "publication_year")
-    largest = 2026
+    largest, smallest = 2026, 1990
 
     def counts(self, block: Block) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx
@@ -320,6 +346,7 @@ class Percent(Number):
     """A percentage from 0 to 100 in the column's scale (capped by a narrower numeric)."""
 
     names = ("percent", "percentage", "pct")
+    largest, strict = 100, False
 
     def generate(self, block: Block) -> np.ndarray:
         one = 10**self.scale
@@ -331,6 +358,7 @@ class Score(Number):
     """A score from 0 to 100, around 70 (normal, standard deviation 15)."""
 
     names = ("score",)
+    largest, strict = 100, False
 
     def generate(self, block: Block) -> np.ndarray:
         one = 10**self.scale
