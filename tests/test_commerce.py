@@ -372,9 +372,12 @@ def test_unique_codes_never_repeat():
         - {name: order_number, type: text, unique: true}
         - {name: transaction_id, type: varchar(40), unique: true}
         - {name: price, type: "numeric(10,2)", unique: true}
+        - {name: isbn, type: char(13), unique: true}
+        - {name: ean, type: text, unique: true}
         """,
         rows=50_000,
     )
+    assert all(gs1_ok(v) for v in got["isbn"] + got["ean"])
     for name, values in got.items():
         assert len(set(values)) == len(values), name
     assert all(re.fullmatch(r"txn_[0-9A-Za-z]{24}", v) for v in got["transaction_id"])

@@ -1,6 +1,5 @@
 """Commerce: SKUs, product names, currencies, colours, categories, brands, barcodes with valid
-check digits, order numbers and per-table statuses; plus helpers the payment and quantity
-generators share (the data file, digit matrices, name rules for text columns).
+check digits, order numbers and per-table statuses.
 
 Word lists live in ``data/commerce.json`` (read once); colours and brands come from Faker's data for
 the dataset's locale. Codes are never cut to fit a column: a column too short for them is not
@@ -10,16 +9,24 @@ detected, and an explicit generator on it is a validation problem.
 from __future__ import annotations
 
 import functools
-import json
 import re
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import rand, textops
 from .base import TEXT_TYPES, Generator, register
-from .semantic import Rule, rule, tokens
+from .commerce_base import (
+    LETTERS,
+    Vocabulary,
+    data,
+    digit_text,
+    gs1_check,
+    random_digits,
+    text_rules,
+    too_short,
+)
+from .semantic import rule, tokens
 from .text import UniqueText, length_limit
 from .words import _provider, last_names
 
@@ -28,104 +35,6 @@ if TYPE_CHECKING:
 
 #: ``name``/``title`` in these tables is a product's
 PRODUCT_TABLES = r"product|item|article|sku|catalog|good"
-_LONGEST = 10_485_760  # PostgreSQL's largest varchar(n)
-_LETTERS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
-
-
-@functools.cache
-def data() -> dict[str, Any]:
-    """The shipped word lists and code tables (``data/commerce.json``)."""
-    text = resources.files("datagen.generators").joinpath("data/commerce.json").read_text("utf-8")
-    return json.loads(text)
-
-
-def text_rules(word: str, shortest: int, **kw: Any) -> tuple[Rule, Rule]:
-    """``word`` for ``text`` columns and for char/varchar(n) with ``n >= shortest``: a column too
-    short for the values keeps its type default instead of failing validation."""
-    note = f"text, or char/varchar of at least {shortest}"
-    if "note" in kw:
-        note = f"{kw.pop('note')}; {note}"
-    return (
-        rule(word, types={"text"}, note=note, **kw),
-        rule(word, lengths=(shortest, _LONGEST), note=note, **kw),
-    )
-
-
-def random_digits(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.ndarray:
-    """A (rows, width) uint8 matrix of random decimal digits (19 from each 64-bit draw)."""
-    out = np.empty((len(idx), width), dtype=np.uint8)
-    for d in range((width + 18) // 19):
-        b = rand.bits(key, idx, draw + d)
-        for j in range(d * 19, min(width, d * 19 + 19)):
-            out[:, j] = (b % np.uint64(10)).astype(np.uint8)
-            b //= np.uint64(10)
-    return out
-
-
-def random_letters(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.ndarray:
-    """A (rows, width) uint8 matrix of random ASCII capitals (13 from each 64-bit draw)."""
-    out = np.empty((len(idx), width), dtype=np.uint8)
-    for d in range((width + 12) // 13):
-        b = rand.bits(key, idx, draw + d)
-        for j in range(d * 13, min(width, d * 13 + 13)):
-            out[:, j] = _LETTERS[(b % np.uint64(26)).astype(np.int64)]
-            b //= np.uint64(26)
-    return out
-
-
-def gs1_check(d: np.ndarray) -> np.ndarray:
-    """The GS1 (EAN/UPC/ISBN-13) check digit of each row of a digit matrix: weights 3, 1, 3, ...
-    from the right."""
-    w = np.where(np.arange(d.shape[1])[::-1] % 2 == 0, 3, 1)
-    return ((10 - (d.astype(np.int64) * w).sum(axis=1) % 10) % 10).astype(np.uint8)
-
-
-def digit_text(d: np.ndarray) -> np.ndarray:
-    """An 'S' array from a digit matrix."""
-    return textops.from_matrix(d + np.uint8(48))
-
-
-def too_short(gen: Generator, width: int, example: str) -> None:
-    """A problem if the column cannot hold ``width`` characters (codes are never cut)."""
-    limit = length_limit(gen.type)
-    if limit is not None and limit < width:
-        gen.problem(
-            f"{gen.name} values have {width} characters ({example}); "
-            f"{gen.type.ddl()} holds {limit}",
-            f"declare the column as varchar({width}) or text",
-        )
-
-
-class Vocabulary(Generator):
-    """Base: one of a weighted list of words, keeping only those that fit the column."""
-
-    types = TEXT_TYPES
-
-    def vocabulary(self) -> dict[str, float]:
-        raise NotImplementedError
-
-    def setup(self) -> None:
-        words = self.vocabulary()
-        limit = length_limit(self.type)
-        fit = {w: f for w, f in words.items() if limit is None or len(w) <= limit}
-        if not fit:
-            short = min(words, key=len)
-            self.problem(
-                f"the shortest {self.name} value, {short!r}, does not fit {self.type.ddl()}",
-                f"declare the column as varchar({max(map(len, words))}) or text",
-            )
-            fit = {short: 1.0}
-        self.pool = np.array([w.encode("utf-8") for w in fit])
-        self.table = rand.alias_table(np.array(list(fit.values()), dtype=np.float64))
-
-    def generate(self, block: Block) -> np.ndarray:
-        return self.pool[rand.weighted(self.ctx.key(), block.idx, self.table)]
-
-    def domain(self) -> int:
-        return len(self.pool)
-
-    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
-        return self.pool[k.astype(np.int64)]
 
 
 @register("sku")
@@ -143,7 +52,7 @@ class Sku(Generator):
     def _text(self, letters: np.ndarray, number: np.ndarray) -> np.ndarray:
         m = np.full((len(number), 9), ord("-"), dtype=np.uint8)
         for pos in (2, 1, 0):
-            m[:, pos] = _LETTERS[letters % 26]
+            m[:, pos] = LETTERS[letters % 26]
             letters = letters // 26
         textops.fixed_digits(m, 4, number, 5)
         return textops.from_matrix(m)
@@ -274,12 +183,32 @@ class _Barcode(Generator):
     def prefixes(self) -> np.ndarray:
         raise NotImplementedError
 
+    def _text(self, body: np.ndarray) -> np.ndarray:
+        return digit_text(np.concatenate([body, gs1_check(body)[:, None]], axis=1))
+
     def generate(self, block: Block) -> np.ndarray:
         key, idx, pre = self.ctx.key(), block.idx, self.prefixes()
         body = random_digits(key, idx, self.width - 1, 1)
-        which = pre[rand.integers(key, idx, len(pre)).astype(np.int64)]
-        body[:, : pre.shape[1]] = which
-        return digit_text(np.concatenate([body, gs1_check(body)[:, None]], axis=1))
+        body[:, : pre.shape[1]] = pre[rand.integers(key, idx, len(pre)).astype(np.int64)]
+        return self._text(body)
+
+    def _free(self) -> tuple[np.ndarray, int]:
+        """The distinct prefixes and how many digits follow them before the check digit."""
+        pre = np.unique(self.prefixes(), axis=0)
+        return pre, self.width - 1 - pre.shape[1]
+
+    def domain(self) -> int:
+        pre, free = self._free()
+        return len(pre) * 10**free
+
+    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        pre, free = self._free()
+        v = k.astype(np.int64)
+        body = np.empty((len(v), self.width - 1), dtype=np.uint8)
+        body[:, : pre.shape[1]] = pre[v // 10**free]
+        textops.fixed_digits(body, pre.shape[1], v % 10**free, free)
+        body[:, pre.shape[1] :] -= np.uint8(48)  # fixed_digits writes ASCII digits
+        return self._text(body)
 
 
 def _digit_rows(codes: list[str]) -> np.ndarray:

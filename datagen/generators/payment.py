@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import INT_TYPES, TEXT_TYPES, Generator, register
-from .commerce import Vocabulary, data, random_digits, random_letters, text_rules, too_short
+from .commerce_base import Vocabulary, data, random_digits, random_letters, text_rules, too_short
 from .semantic import rule, tokens
 from .text import UNBOUNDED, length_limit
 
