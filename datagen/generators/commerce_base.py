@@ -42,26 +42,43 @@ def text_rules(word: str, shortest: int, **kw: Any) -> tuple[Rule, Rule]:
     )
 
 
-def random_digits(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.ndarray:
-    """A (rows, width) uint8 matrix of random decimal digits (19 from each 64-bit draw)."""
-    out = np.empty((len(idx), width), dtype=np.uint8)
-    for d in range((width + 18) // 19):
-        b = rand.bits(key, idx, draw + d)
-        for j in range(d * 19, min(width, d * 19 + 19)):
-            out[:, j] = (b % np.uint64(10)).astype(np.uint8)
-            b //= np.uint64(10)
+@functools.cache
+def _digit_table(base: int, per: int, alphabet: bytes) -> np.ndarray:
+    """Every ``per``-character string over ``alphabet`` (``base`` symbols), by its value, as a
+    (base ** per, per) uint8 matrix: one gather writes ``per`` characters."""
+    v = np.arange(base**per)
+    out = np.empty((len(v), per), dtype=np.uint8)
+    for pos in range(per - 1, -1, -1):
+        out[:, pos] = np.frombuffer(alphabet, dtype=np.uint8)[v % base]
+        v //= base
+    out.setflags(write=False)
     return out
+
+
+def _symbols(key: int, idx: np.ndarray, width: int, draw: int, base: int, per: int, k: int,
+             alphabet: bytes) -> np.ndarray:  # fmt: skip
+    """(rows, width) uint8 of random symbols: ``k`` groups of ``per`` from each 64-bit draw."""
+    unit = np.dtype(f"u{per}")
+    table = _digit_table(base, per, alphabet).view(unit).ravel()  # a group is one gather
+    groups = -(-width // per)
+    out = np.empty((len(idx), groups), dtype=unit)
+    size = np.uint64(base**per)
+    for d in range(-(-groups // k)):
+        b = rand.bits(key, idx, draw + d)
+        for g in range(d * k, min(groups, (d + 1) * k)):
+            out[:, g] = table[(b % size).astype(np.intp)]
+            b //= size
+    return np.ascontiguousarray(out.view(np.uint8)[:, :width])
+
+
+def random_digits(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.ndarray:
+    """A (rows, width) uint8 matrix of random decimal digits 0-9 (16 from each 64-bit draw)."""
+    return _symbols(key, idx, width, draw, 10, 4, 4, bytes(range(10)))
 
 
 def random_letters(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.ndarray:
-    """A (rows, width) uint8 matrix of random ASCII capitals (13 from each 64-bit draw)."""
-    out = np.empty((len(idx), width), dtype=np.uint8)
-    for d in range((width + 12) // 13):
-        b = rand.bits(key, idx, draw + d)
-        for j in range(d * 13, min(width, d * 13 + 13)):
-            out[:, j] = LETTERS[(b % np.uint64(26)).astype(np.int64)]
-            b //= np.uint64(26)
-    return out
+    """A (rows, width) uint8 matrix of random ASCII capitals (12 from each 64-bit draw)."""
+    return _symbols(key, idx, width, draw, 26, 2, 6, LETTERS.tobytes())
 
 
 def gs1_check(d: np.ndarray) -> np.ndarray:

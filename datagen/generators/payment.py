@@ -63,29 +63,49 @@ def _iins() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple]:
     return digits, plen, length, brand, rand.alias_table(np.array([w for *_, w in rows]))
 
 
+_DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.uint8)  # 2d, digits summed
+
+
 def card(ctx: Any, block: Block) -> dict[str, np.ndarray]:
-    """The row's latent card: ``number`` (bytes), ``length``, ``brand`` index, expiry ``month``
-    (0 = January 2026)."""
+    """The row's latent card: ``number`` (bytes), ``length``, ``brand`` index."""
     key = ctx.table_key("commerce.card", ctx.group)
 
     def draw() -> dict[str, np.ndarray]:
         idx = block.idx
-        digits, plen, lengths, brands, table = _iins()
-        e = rand.weighted(key, idx, table, 0)
+        digits, plen, lengths, brands, _ = _iins()
+        e = issuer(ctx, block)
         d = random_digits(key, idx, 16, 1)
-        col = np.arange(16)[None, :]
-        d = np.where(col < plen[e][:, None], np.pad(digits, ((0, 0), (0, 12)))[e], d)
-        n = lengths[e][:, None]
+        d[:, :4] = np.where(np.arange(4)[None, :] < plen[e][:, None], digits[e], d[:, :4])
+        n = lengths[e]
         # Luhn: double every second digit leftwards from the one before the check digit
-        doubled = np.where(col % 2 == n % 2, 2 * d.astype(np.int64), d)
-        doubled = np.where(doubled > 9, doubled - 9, doubled)
-        total = np.where(col < n - 1, doubled, 0).sum(axis=1)
-        d = np.where(col == n - 1, ((10 - total % 10) % 10)[:, None], d)
-        number = textops.from_matrix(np.where(col < n, d + 48, 0).astype(np.uint8))
-        month = rand.integers(key, idx, 84, 3).astype(np.int64)
-        return {"number": number, "length": lengths[e], "brand": brands[e], "month": month}
+        dbl = _DOUBLED[d[:, :15]]
+        s16 = dbl[:, 0:15:2].sum(axis=1, dtype=np.int64) + d[:, 1:15:2].sum(axis=1, dtype=np.int64)
+        s15 = dbl[:, 1:14:2].sum(axis=1, dtype=np.int64) + d[:, 0:14:2].sum(axis=1, dtype=np.int64)
+        total = np.where(n == 16, s16, s15)
+        rows = np.arange(len(idx))
+        d[rows, n - 1] = (10 - total % 10) % 10
+        d += np.uint8(48)
+        d[n == 15, 15] = 0  # American Express: 15 digits
+        return {"number": textops.from_matrix(d), "length": n, "brand": brands[e]}
 
     return block.memo(("commerce.card", ctx.group), draw)
+
+
+def issuer(ctx: Any, block: Block) -> np.ndarray:
+    """The row of :func:`_iins` the row's card was issued under."""
+    key = ctx.table_key("commerce.card", ctx.group)
+    return block.memo(
+        ("commerce.card.iin", ctx.group), lambda: rand.weighted(key, block.idx, _iins()[4], 0)
+    )
+
+
+def expiry_month(ctx: Any, block: Block) -> np.ndarray:
+    """The month the row's card expires (0 = January 2026, up to December 2032)."""
+    key = ctx.table_key("commerce.card", ctx.group)
+    return block.memo(
+        ("commerce.card.month", ctx.group),
+        lambda: rand.integers(key, block.idx, 84, 3).astype(np.int64),
+    )
 
 
 @register("credit_card")
@@ -120,8 +140,8 @@ class CardLast4(Generator):
     def generate(self, block: Block) -> np.ndarray:
         c = card(self.ctx, block)
         m = textops.matrix(c["number"])
-        cols = c["length"][:, None] - 4 + np.arange(4)[None, :]
-        return textops.from_matrix(np.take_along_axis(m, cols, axis=1))
+        long = (c["length"] == 16)[:, None]
+        return textops.from_matrix(np.where(long, m[:, 12:16], m[:, 11:15]))
 
 
 @register("card_brand")
@@ -136,7 +156,7 @@ class CardBrand(Generator):
         too_short(self, 10, "mastercard")
 
     def generate(self, block: Block) -> np.ndarray:
-        return self._NAMES[card(self.ctx, block)["brand"]]
+        return self._NAMES[_iins()[3][issuer(self.ctx, block)]]
 
 
 _EXPIRY = ("card_expiry", "card_expiration", "expiry", "expiry_date", "exp_date", "expiration",
@@ -163,7 +183,7 @@ class CardExpiry(Generator):
         self.part = "month" if tokens(self.ctx.column.name)[-1:] == ["month"] else "year"
 
     def generate(self, block: Block) -> np.ndarray:
-        month = card(self.ctx, block)["month"]
+        month = expiry_month(self.ctx, block)
         if self.type.base == "date":
             first = np.datetime64("2026-01", "M") + month
             last = (first + 1).astype("datetime64[D]") - 1
@@ -191,19 +211,27 @@ class Cvv(Generator):
 
 
 @functools.cache
-def _countries() -> tuple[list[str], np.ndarray, np.ndarray, list[list[str]]]:
-    """IBAN countries: codes, lengths, BBAN kinds per position (1 digit, 2 letter, 3 either,
-    0 none) and their banks' BIC codes."""
+def _countries() -> tuple[list[str], np.ndarray, np.ndarray, list[list[str]], np.ndarray]:
+    """IBAN countries: codes, lengths, BBAN kinds per position (1 digit, 2 letter, 0 none), their
+    banks' BIC codes, and the ISO 7064 mod 97-10 weight of each BBAN position, with the weighted
+    country code in the last column (the check is ``98 - (sum of value * weight) % 97``)."""
     table = data()["iban"]
     codes = sorted(table)
     kinds = np.zeros((len(codes), 30), dtype=np.uint8)
+    weights = np.zeros((len(codes), 31), dtype=np.int64)
     for i, c in enumerate(codes):
         pos = 0
         for count, kind in re.findall(r"(\d+)([nac])", table[c]["bban"]):
-            kinds[i, pos : pos + int(count)] = "nac".index(kind) + 1
+            kinds[i, pos : pos + int(count)] = 2 if kind == "a" else 1  # c: digits, as most are
             pos += int(count)
+        # the number is BBAN + country + "00", a letter standing for its two digits 10..35
+        after = 6
+        for j in range(pos - 1, -1, -1):
+            weights[i, j] = pow(10, after, 97)
+            after += 2 if kinds[i, j] == 2 else 1
+        weights[i, 30] = ((ord(c[0]) - 55) * 10**4 + (ord(c[1]) - 55) * 100) % 97
     lengths = np.array([table[c]["length"] for c in codes])
-    return codes, lengths, kinds, [table[c]["banks"] for c in codes]
+    return codes, lengths, kinds, [table[c]["banks"] for c in codes], weights
 
 
 def bank(ctx: Any, block: Block) -> tuple[np.ndarray, np.ndarray]:
@@ -240,7 +268,7 @@ class Iban(Generator):
             self.fits[:] = True
 
     def generate(self, block: Block) -> np.ndarray:
-        codes, _, kinds, banks = _countries()
+        codes, _, kinds, banks, weights = _countries()
         key, idx = self.ctx.key(), block.idx
         c, b = bank(self.ctx, block)
         if not self.fits.all():  # a country too long for the column: another, for this column
@@ -248,28 +276,21 @@ class Iban(Generator):
             c = np.where(self.fits[c], c, fitting[rand.integers(key, idx, len(fitting), 9)])
         kind = kinds[c]
         digit = random_digits(key, idx, 30, 1) + np.uint8(48)
-        letter = random_letters(key, idx, 30, 3)
-        m = np.where(kind == 1, digit, np.where(kind == 2, letter, 0)).astype(np.uint8)
-        m = np.where((kind == 3) & (digit == 48), letter, np.where(kind == 3, digit, m))
+        m = np.where(kind == 1, digit, np.where(kind == 2, random_letters(key, idx, 30, 3), 0))
         for i, code in enumerate(codes):  # GB, IE, NL: the BBAN starts with the bank's code
             if data()["iban"][code].get("letters"):
                 rows = c == i
                 ours = np.array([list(x.encode()) for x in banks[i]], dtype=np.uint8)
                 m[rows, :4] = ours[(b[rows] % np.uint64(len(banks[i]))).astype(np.int64)]
-        cc = np.array([list(x.encode()) for x in codes], dtype=np.uint8)[c]
-        r: np.ndarray = np.zeros(len(idx), dtype=np.int64)
-        for j in range(30):  # ISO 7064 mod 97-10 over BBAN + country + "00", letters as 10..35
-            v = m[:, j].astype(np.int64)
-            r = np.where(
-                v >= 65, (r * 100 + v - 55) % 97, np.where(v >= 48, (r * 10 + v - 48) % 97, r)
-            )
-        for j in range(2):
-            r = (r * 100 + cc[:, j].astype(np.int64) - 55) % 97
-        check = 98 - r * 100 % 97
+        value = np.where(m >= 65, m - np.uint8(55), np.where(m >= 48, m - np.uint8(48), 0))
+        # every country's weighted sum at once (float32 is exact below 2**24: sums stay < 10**5)
+        sums = value.astype(np.float32) @ weights[:, :30].T.astype(np.float32)
+        total = np.take_along_axis(sums, c[:, None], axis=1)[:, 0].astype(np.int64)
+        check = 98 - (total + weights[c, 30]) % 97
         head = np.zeros((len(idx), 4), dtype=np.uint8)
-        head[:, :2] = cc
+        head[:, :2] = np.array([list(x.encode()) for x in codes], dtype=np.uint8)[c]
         textops.fixed_digits(head, 2, check, 2)
-        return textops.from_matrix(np.concatenate([head, m], axis=1))
+        return textops.from_matrix(np.concatenate([head, m.astype(np.uint8)], axis=1))
 
 
 @register("bic")
@@ -292,7 +313,7 @@ class Bic(Generator):
             self.branch_rate = 1.0
 
     def generate(self, block: Block) -> np.ndarray:
-        codes, _, _, banks = _countries()
+        codes, _, _, banks, _ = _countries()
         key, idx = self.ctx.key(), block.idx
         c, b = bank(self.ctx, block)
         nbanks = np.array([len(x) for x in banks], dtype=np.uint64)
