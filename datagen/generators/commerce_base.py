@@ -84,8 +84,10 @@ def random_letters(key: int, idx: np.ndarray, width: int, draw: int = 0) -> np.n
 def gs1_check(d: np.ndarray) -> np.ndarray:
     """The GS1 (EAN/UPC/ISBN-13) check digit of each row of a digit matrix: weights 3, 1, 3, ...
     from the right."""
-    w = np.where(np.arange(d.shape[1])[::-1] % 2 == 0, 3, 1)
-    return ((10 - (d.astype(np.int64) * w).sum(axis=1) % 10) % 10).astype(np.uint8)
+    k = d.shape[1]
+    total = 3 * d[:, k - 1 :: -2].sum(axis=1, dtype=np.int32)
+    total += d[:, k - 2 :: -2].sum(axis=1, dtype=np.int32) if k > 1 else 0
+    return ((10 - total % 10) % 10).astype(np.uint8)
 
 
 def digit_text(d: np.ndarray) -> np.ndarray:

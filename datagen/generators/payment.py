@@ -217,8 +217,9 @@ def _countries() -> tuple[list[str], np.ndarray, np.ndarray, list[list[str]], np
     country code in the last column (the check is ``98 - (sum of value * weight) % 97``)."""
     table = data()["iban"]
     codes = sorted(table)
-    kinds = np.zeros((len(codes), 30), dtype=np.uint8)
-    weights = np.zeros((len(codes), 31), dtype=np.int64)
+    width = max(table[c]["length"] for c in codes) - 4  # the longest BBAN
+    kinds = np.zeros((len(codes), width), dtype=np.uint8)
+    weights = np.zeros((len(codes), width + 1), dtype=np.int64)
     for i, c in enumerate(codes):
         pos = 0
         for count, kind in re.findall(r"(\d+)([nac])", table[c]["bban"]):
@@ -229,7 +230,7 @@ def _countries() -> tuple[list[str], np.ndarray, np.ndarray, list[list[str]], np
         for j in range(pos - 1, -1, -1):
             weights[i, j] = pow(10, after, 97)
             after += 2 if kinds[i, j] == 2 else 1
-        weights[i, 30] = ((ord(c[0]) - 55) * 10**4 + (ord(c[1]) - 55) * 100) % 97
+        weights[i, -1] = ((ord(c[0]) - 55) * 10**4 + (ord(c[1]) - 55) * 100) % 97
     lengths = np.array([table[c]["length"] for c in codes])
     return codes, lengths, kinds, [table[c]["banks"] for c in codes], weights
 
@@ -275,18 +276,21 @@ class Iban(Generator):
             fitting = np.flatnonzero(self.fits)
             c = np.where(self.fits[c], c, fitting[rand.integers(key, idx, len(fitting), 9)])
         kind = kinds[c]
-        digit = random_digits(key, idx, 30, 1) + np.uint8(48)
-        m = np.where(kind == 1, digit, np.where(kind == 2, random_letters(key, idx, 30, 3), 0))
+        m = random_digits(key, idx, kind.shape[1], 1) + np.uint8(48)
+        m *= kind != 0  # NUL past the country's BBAN
+        # letters only open a BBAN (GB, IE, NL bank codes, Italy's CIN)
+        m[:, :4] = np.where(kind[:, :4] == 2, random_letters(key, idx, 4, 3), m[:, :4])
         for i, code in enumerate(codes):  # GB, IE, NL: the BBAN starts with the bank's code
             if data()["iban"][code].get("letters"):
                 rows = c == i
                 ours = np.array([list(x.encode()) for x in banks[i]], dtype=np.uint8)
                 m[rows, :4] = ours[(b[rows] % np.uint64(len(banks[i]))).astype(np.int64)]
-        value = np.where(m >= 65, m - np.uint8(55), np.where(m >= 48, m - np.uint8(48), 0))
-        # every country's weighted sum at once (float32 is exact below 2**24: sums stay < 10**5)
-        sums = value.astype(np.float32) @ weights[:, :30].T.astype(np.float32)
-        total = np.take_along_axis(sums, c[:, None], axis=1)[:, 0].astype(np.int64)
-        check = 98 - (total + weights[c, 30]) % 97
+        value = m - np.uint8(48)  # digits 0-9; letters (first four only) 10-35 below
+        value[:, :4] -= np.uint8(7) * (m[:, :4] >= 65)
+        total = weights[c, -1].astype(np.int32)
+        for j in range(value.shape[1]):  # past the BBAN the weight is 0
+            total += value[:, j] * weights[c, j].astype(np.int32)
+        check = 98 - total % 97
         head = np.zeros((len(idx), 4), dtype=np.uint8)
         head[:, :2] = np.array([list(x.encode()) for x in codes], dtype=np.uint8)[c]
         textops.fixed_digits(head, 2, check, 2)
