@@ -328,7 +328,7 @@ def test_param_problems(cols, message):
         ("created_at", "timestamptz", "t", ("created_at", "")),
         ("created_at", "text", "t", None),
         ("name", "text", "customers", ("full_name", "")),
-        ("name", "text", "products", None),
+        ("name", "text", "products", ("product_name", "")),
         ("ip_address", "inet", "t", ("ipv4", "")),
         ("description", "text", "t", ("paragraph", "")),
     ],
