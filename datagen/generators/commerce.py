@@ -26,9 +26,10 @@ from .commerce_base import (
     text_rules,
     too_short,
 )
+from .locales import last_names
 from .semantic import rule, tokens
 from .text import UniqueText, length_limit
-from .words import _provider, last_names
+from .words import _provider
 
 if TYPE_CHECKING:
     from ..columns import Block

@@ -20,11 +20,12 @@ import numpy as np
 
 from .. import rand, textops
 from .base import INT_TYPES, NUMBER_TYPES, TEXT_TYPES, Generator, register
+from .locales import last_names
 from .numeric import number_scale, type_bounds
 from .placedata import concat, fit_words, places, slug
 from .semantic import rule
 from .text import UniqueText, length_limit
-from .words import DEFAULT_LOCALE, POOL_SEED, _provider, last_names
+from .words import DEFAULT_LOCALE, POOL_SEED, _provider
 
 if TYPE_CHECKING:
     from ..columns import Block

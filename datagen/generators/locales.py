@@ -198,3 +198,9 @@ def locale_problem(locale: str) -> str | None:
     if not len(people.first.words) or not len(people.last.words) or not templates:
         return f"Faker has no names or phone numbers for locale {locale!r}"
     return None
+
+
+def last_names(locale: str) -> Pool:
+    """Every last name of the locale (female and male forms), weighted: for brands and company
+    names, which have no gender."""
+    return names(locale).last

@@ -322,4 +322,3 @@ class Phone(_Text):
                 b //= np.uint64(10)
         out = np.where(out == ord("#"), 48 + digits, out)
         return self.finish(textops.from_matrix(out.astype(np.uint8)))
-
