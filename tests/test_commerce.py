@@ -358,7 +358,7 @@ def test_detection(column, ty, want):
 @pytest.mark.parametrize(
     ("column", "table_name", "want"),
     [("name", "products", "product_name"), ("title", "catalog_items", "product_name"),
-     ("title", "articles", None), ("method", "payments", "payment_method"), ("method", "t", None)],
+     ("title", "articles", "title"), ("method", "payments", "payment_method"), ("method", "t", None)],
 )  # fmt: skip
 def test_detection_by_table(column, table_name, want):
     found = semantic_match(column, "text", table_name)

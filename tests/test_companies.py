@@ -133,7 +133,7 @@ DETECTION = [
     ("employer", "text", "people", None, "company_name"),
     ("name", "text", "companies", None, "company_name"),
     ("name", "text", "vendors", None, "company_name"),
-    ("name", "text", "products", None, None),
+    ("name", "text", "products", None, "product_name"),
     ("company_id", "bigint", "users", None, None),
     ("company_id", "text", "users", None, None),
     ("company", "bigint", "users", None, None),
@@ -146,7 +146,7 @@ DETECTION = [
     ("logo_url", "text", "t", None, "logo_url"),
     ("vat_number", "varchar", "t", 20, "vat_number"),
     ("tax_id", "text", "t", None, "vat_number"),
-    ("vat", "numeric", "t", None, None),
+    ("vat", "numeric", "t", None, "tax"),  # a VAT amount, not a VAT number
     ("employee_count", "integer", "t", None, "employee_count"),
     ("employees", "integer", "companies", None, "employee_count"),
     ("headcount", "bigint", "t", None, "employee_count"),

@@ -36,7 +36,7 @@ BASE = {
                 {"name": "id", "type": "bigserial", "primary_key": True},
                 {"name": "email", "type": "varchar(80)", "unique": True},
                 {"name": "nickname", "type": "text"},
-                {"name": "score", "type": "integer", "null_rate": 0.1},
+                {"name": "points", "type": "integer", "null_rate": 0.1},
                 {"name": "active", "type": "boolean"},
             ],
         },
@@ -75,14 +75,14 @@ BASE = {
                     "generator": "range",
                     "params": {"min": 1, "max": 50},
                 },
-                {"name": "note", "type": "text"},
+                {"name": "misc", "type": "text"},
             ],
             "primary_key": ["order_id", "line"],
         },
         {
             "name": "audit",
             "rows": 50,
-            "columns": [{"name": "message", "type": "text"}, {"name": "n", "type": "integer"}],
+            "columns": [{"name": "extra_info", "type": "text"}, {"name": "n", "type": "integer"}],
         },
     ],
 }
@@ -218,13 +218,14 @@ def _customer_rows(monkeypatch):
 # (change, tables whose key must change; every other table's key must not)
 RESOLUTION_CHANGES = [
     pytest.param(_semantic_rule, {"public.customers"}, id="new-semantic-rule"),
-    # orders.total and items.line are ranges; so are the integer defaults of score and n
+    # orders.total and items.line are ranges; so are the integer defaults of points and n
     pytest.param(
         _range_version,
         {"public.customers", "public.orders", "public.items", "public.audit"},
         id="range-version",
     ),
-    pytest.param(_text_default, {"public.customers", "public.items", "public.audit"}, id="text"),
+    # customers.nickname is a username by name; items.misc and audit.extra_info are text defaults
+    pytest.param(_text_default, {"public.items", "public.audit"}, id="text"),
     # a parent's rows reach its children's picks, not its grandchildren
     pytest.param(_customer_rows, {"public.customers", "public.orders"}, id="parent-rows"),
 ]

@@ -12,8 +12,9 @@ from .base import register
 from .people import job_index, jobs
 from .people_data import BIO_LIKES, BIO_PLACES, HOBBIES, WORLD, WORLD_LOCALES, ZONES
 from .person import _Text, romanised_names
+from .place import part
+from .placedata import places
 from .text import length_limit
-from .words import cities
 
 if TYPE_CHECKING:
     from ..columns import Block
@@ -32,8 +33,7 @@ class Bio(_Text):
         key, idx, locale = self.ctx.key(), block.idx, self.ctx.dataset.locale
         add = np.strings.add
         job = jobs(locale).words[job_index(self, block)]
-        place = cities(locale)
-        city = place.words[place.pick(self.ctx.table_key("place", self.ctx.group), idx, 0)]
+        city = places(locale).cities.words[part(self, block, "city")]  # the row's own city
         which = rand.integers(key, idx, len(BIO_PLACES)).astype(np.int64)
         out = add(job, b".")
         for i, t in enumerate(BIO_PLACES[:-1]):
