@@ -39,7 +39,10 @@ def test_json_lists_every_generator_sorted_and_stable(catalog):
 def test_json_says_what_picks_each_generator(catalog):
     assert "email" in catalog["email"]["column_names"]
     assert "first_name / firstName" in catalog["first_name"]["column_names"]
-    assert "date_of_birth / dateOfBirth (date or timestamp)" in catalog["date_of_birth"]["column_names"]
+    assert (
+        "date_of_birth / dateOfBirth (date or timestamp)"
+        in catalog["date_of_birth"]["column_names"]
+    )
     assert any(
         n.startswith("name (in a table of people") for n in catalog["full_name"]["column_names"]
     )

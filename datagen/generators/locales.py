@@ -154,6 +154,9 @@ def names(locale: str) -> Names:
     return Names(first, last, (ff, fm), (lf, lm), first_at, last_at, family_first, joiner)
 
 
+_EXTENSION = re.compile(r"(x|ext\.?)\s*\d", re.I)
+
+
 @functools.cache
 def phone_templates(locale: str) -> list[str]:
     """Phone templates of the locale: 4096 numbers from a fixed-seed Faker, with their trailing
@@ -173,6 +176,8 @@ def phone_templates(locale: str) -> list[str]:
     out = []
     for i in range(4096):
         number = str(methods[i % len(methods)]())
+        if _EXTENSION.search(number):
+            continue  # 555-123-4567x8901: a desk extension is no one's own number
         n = sum(c.isdigit() for c in number)
         keep = max(n - 7, n // 3)
         seen, chars = 0, []

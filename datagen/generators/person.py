@@ -290,8 +290,8 @@ class Phone(_Text):
     its subscriber digits drawn per row."""
 
     names = ("phone_number", "phone", "telephone", "mobile", "cell_phone")
-    #: 3: the locale's own shapes (from Faker's numbers), for every locale
-    version = 3
+    #: 3: the locale's own shapes (from Faker's numbers), for every locale; 4: no extensions
+    version = 4
 
     def setup(self) -> None:
         formats = [f.encode() for f in phone_templates(self.ctx.dataset.locale)]
