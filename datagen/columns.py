@@ -79,6 +79,13 @@ class Block:
         find = getattr(self.plan, "anchor", None)
         return self.memo(("anchor",), lambda: find(self)) if find is not None else None
 
+    def person_positions(self, group: str) -> np.ndarray | None:
+        """Per row, the permuted position of the unique email of ``group`` whose distinct
+        people the group's name columns take (:mod:`datagen.generators.name_slots`); None when
+        the group has no such column."""
+        find = getattr(self.plan, "person_positions", None)
+        return self.memo(("people", group), lambda: find(self, group)) if find else None
+
     def derived(self, idx: np.ndarray) -> Block:
         """Other rows of the same table (array elements, parent rows), with a memo of their own."""
         return Block(self.plan, idx)

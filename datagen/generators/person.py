@@ -9,13 +9,14 @@ names, whether or not the name columns exist, and adding a column changes no oth
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import rand, textops
 from .base import TEXT_TYPES, register
 from .locales import FEMALE, NONBINARY, names, phone_templates
+from .name_slots import FREE, SEPARATORS, name_slots, usable
 from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
 
@@ -51,6 +52,10 @@ def person(gen: UniqueText, block: Block) -> Person:
     def draw() -> Person:
         key, idx = ctx.table_key("person", ctx.group), block.idx
         u = rand.integers(key, idx, 1000, 2).astype(np.int64)
+        positions = block.person_positions(ctx.group)
+        if positions is not None:  # a unique email's distinct people (name_slots.py)
+            first, last, g, _ = name_slots(ctx.dataset.locale).decode(positions)
+            return Person(np.where(u < NONBINARY_PER_MILLE, NONBINARY, g), g, first, last)
         gender = np.where(u < NONBINARY_PER_MILLE, NONBINARY, u % 2)
         name_gender = np.where(gender == NONBINARY, rand.integers(key, idx, 2, 3), gender)
         female = name_gender == FEMALE
@@ -220,12 +225,19 @@ class Email(_Text):
     """
 
     names = ("email_address", "email", "e_mail", "mail")
-    #: 3: romanised names, varied forms, digits only where needed
-    version = 3
+    #: 3: romanised names, varied forms, digits only where needed; 4: a unique column's rows
+    #: are distinct people (name_slots.py), numbered only past six copies of a name pair
+    version = 4
     DOMAIN_LENGTH = len("@example.com")
+
+    #: a unique column at least this wide spells distinct people's names (name_slots.py)
+    PEOPLE_WIDTH = 30
 
     def setup(self) -> None:
         limit = length_limit(self.type)
+        wide = limit is None or limit >= self.PEOPLE_WIDTH
+        rows = self.ctx.table.rows
+        self.slots = usable(self.ctx.dataset.locale, rows) if self.ctx.unique and wide else None
         if limit is None:
             return
         need = self.DOMAIN_LENGTH + (3 if self.ctx.unique else 1)
@@ -247,7 +259,17 @@ class Email(_Text):
                     "widen the column or lower rows",
                 )
 
+    @property
+    def decodes_people(self) -> bool:
+        """Whether the rows of this unique column's group are its distinct people."""
+        return self.slots is not None
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {**super().fingerprint(), "people": "slots" if self.slots is not None else "drawn"}
+
     def domain(self) -> int:
+        if self.slots is not None:
+            return int(self.slots.domain)
         limit = length_limit(self.type)
         if limit is None or limit >= 20:
             return UNBOUNDED
@@ -278,10 +300,34 @@ class Email(_Text):
         return np.strings.add(local, domain)
 
     def at(self, block: Block, k: np.ndarray) -> np.ndarray:
+        if self.slots is not None:
+            return self._person_address(block, k)
         first, last = romanised_names(self, block)
         slots = len(EMAIL_DOMAINS)
         domain = np.strings.add(b"@", EMAIL_DOMAINS[(k % np.uint64(slots)).astype(np.int64)])
         return np.strings.add(unique_local(first, last, k, slots, self._room(domain)), domain)
+
+    def _person_address(self, block: Block, k: np.ndarray) -> np.ndarray:
+        """``first.last`` or ``first_last`` at one of the domains, numbered past those six
+        copies; where that does not fit, ``jdoe`` cut short, a dot and ``k`` (a shape the first
+        never takes: its digits follow a letter). Distinct per ``k``: see name_slots.py."""
+        assert self.slots is not None
+        add = np.strings.add
+        first, last = romanised_names(self, block)  # the people decoded from these same k
+        copy = self.slots.decode(k)[3]
+        number = np.where(copy >= FREE, textops.ints(copy // FREE), b"")
+        local = add(add(add(first, SEPARATORS[copy % 2]), last), number)
+        domain = add(b"@", EMAIL_DOMAINS[(copy // 2) % len(EMAIL_DOMAINS)])
+        room = self._room(domain)
+        if room is not None:
+            long = textops.lengths(local) > room
+            if long.any():
+                suffix = add(b".", textops.ints(k.astype(np.int64)))
+                keep = np.maximum(room - textops.lengths(suffix), 1)
+                m = textops.matrix(add(initial(first), last)).copy()
+                m[np.arange(m.shape[1])[None, :] >= keep[:, None]] = 0
+                local = np.where(long, add(textops.from_matrix(m), suffix), local)
+        return add(local, domain)
 
 
 @register("phone")

@@ -63,6 +63,19 @@ class TablePlan:
         :mod:`datagen.plan.timelines`); None when no parent has a lifecycle."""
         return timelines.anchor(self, block) if self.time_parents else None
 
+    def person_positions(self, block: Block, group: str) -> np.ndarray | None:
+        """The permuted positions of the unique email column of ``group`` whose positions
+        decode into the group's people (see :mod:`datagen.generators.name_slots`)."""
+        for src in self.sources.values():
+            if (
+                isinstance(src, UniqueSource)
+                and src.perm is not None
+                and getattr(src.gen, "decodes_people", False)
+                and src.gen.ctx.group == group
+            ):
+                return src.perm(block.idx)
+        return None
+
     def problem(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append((path, message, hint))
 
