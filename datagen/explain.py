@@ -63,14 +63,14 @@ def _generator_reason(plan: TablePlan, col: Column, name: str) -> tuple[str, str
     t = plan.table
     if col.generator:
         return "explicit", f"generator: {col.generator}"
-    if col.name in plan.overrides:
-        checks = [
-            c.expression for c in t.checks if c.column == col.name or col.name in c.expression
-        ]
+    checks = [c.expression for c in t.checks if c.column == col.name or col.name in c.expression]
+    over = plan.overrides.get(col.name)
+    if over is not None and over.generator == name:
         return "check", f"CHECK ({'; '.join(checks)}) makes it {name} within the bounds"
     found = semantic.detect(col.name, plan.context(col, False).pgtype.base, t.name, col.type.length)
     if found is not None and found.generator == name:
-        return "name", found.reason(col.name)
+        within = f"; its values lie within CHECK ({'; '.join(checks)})" if over else ""
+        return "name", found.reason(col.name) + within
     return "type default", f"the default for {col.type.ddl()}"
 
 

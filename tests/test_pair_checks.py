@@ -114,3 +114,27 @@ def test_pair_checks_load_into_postgresql(pg, tmp_path, fmt):
     generate_to_path(datagen.load_spec_text(SPEC), str(out), fmt)
     db = pg.load_sql(out)
     assert pg.scalar(db, "select count(*) from t") == "5000"
+
+
+def test_a_check_keeps_a_generator_whose_values_lie_within_it():
+    """``price > 0`` keeps the price generator (realistic prices), ``age >= 21`` makes a range
+    (ages from the generator could be 18)."""
+    spec = textwrap.dedent(
+        """\
+        version: 1
+        name: within
+        tables:
+          - name: products
+            rows: 2000
+            columns:
+              - {name: price, type: "numeric(10,2)", check: "price > 0"}
+              - {name: rating, type: smallint, check: "rating BETWEEN 1 AND 5"}
+              - {name: age, type: integer, check: "age >= 21"}
+        """
+    )
+    c = datagen.compile_spec_text(spec)
+    gens = {n: g.name for n, g in c.table_plan("public.products").generators.items()}
+    assert gens == {"price": "price", "rating": "rating", "age": "range"}
+    got = columns(dump(c.dataset), "public.products")
+    assert all(float(v) > 0 for v in got["price"]) and all(int(v) >= 21 for v in got["age"])
+    assert all(1 <= int(v) <= 5 for v in got["rating"])

@@ -93,6 +93,9 @@ class Age(_Text):
     def generate(self, block: Block) -> np.ndarray:
         return textops.ints(birth_days(self, block)[0])
 
+    def value_bounds(self) -> tuple[float, float] | None:
+        return 18.0, 90.0
+
     def domain(self) -> None:  # type: ignore[override]
         return None
 

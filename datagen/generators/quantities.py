@@ -81,6 +81,10 @@ class Number(Generator):
     def render(self, units: np.ndarray) -> np.ndarray:
         return textops.decimals(np.minimum(units, self.top), self.scale)
 
+    def value_bounds(self) -> tuple[float, float] | None:
+        top = self.top / 10**self.scale
+        return float(self.smallest), min(float(self.largest), top) if self.largest else top
+
     def _span(self) -> tuple[int, int]:
         one = 10**self.scale
         lo = math.ceil(self.smallest * one)
@@ -285,6 +289,10 @@ class Weight(Number):
         self.largest = round(50_000 / self.grams, 2)
         super().setup()
 
+    def value_bounds(self) -> tuple[float, float] | None:
+        low = super().value_bounds()
+        return (10.0**-self.scale, low[1]) if low else None  # never 0: one unit at least
+
     def generate(self, block: Block) -> np.ndarray:
         g = np.exp(np.log(800.0) + 1.2 * _normal(self.ctx.key(), block.idx, 0))
         g = np.clip(g, 5.0, 50_000.0)
@@ -321,6 +329,9 @@ class Year(_Count):
     strict = True
     names = ("year", "model_year", "fiscal_year", "release_year", "publication_year")
     largest, smallest = 2026, 1990
+
+    def value_bounds(self) -> tuple[float, float] | None:
+        return (1945.0, 2007.0) if self.ctx.group == "birth" else super().value_bounds()
 
     def counts(self, block: Block) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx
