@@ -154,7 +154,11 @@ class Color(Vocabulary):
 class Category(Vocabulary):
     """A product category (``Home & Kitchen``, ``Electronics``), the big ones more often."""
 
-    names = (*text_rules("category", 12), *text_rules("category_name", 12))
+    names = (
+        *text_rules("category", 12),
+        *text_rules("category_name", 12),
+        *text_rules("name", 12, tables=r"categor", note="in a table of categories"),
+    )
 
     def vocabulary(self) -> dict[str, float]:
         return data()["categories"]

@@ -114,7 +114,8 @@ class CreatedAt(Moment):
     version = 2  # 2: part of a lifecycle, after the row's parents
     names = (
         *_names("created", "inserted", "registered", "registration", "joined", "join"),
-        *_names("signed_up", "signup", "enrolled", "hired", "hire", "onboarded"),
+        *_names("signed_up", "signup", "enrolled", "hired", "hire", "onboarded", "initiated"),
+        *_names("originated", "opened_account"),
         "date_created",
         "date_joined",
     )
@@ -128,6 +129,7 @@ class ConfirmedAt(Moment):
     names = _names(
         "confirmed", "placed", "ordered", "submitted", "verified", "activated", "accepted",
         "published", "started", "start", "opened", "requested", "booked", "issued", "order",
+        "effective", "scheduled",
     )  # fmt: skip
 
 
@@ -227,7 +229,10 @@ class LastSeenAt(Moment):
 class ExpiresAt(Moment):
     """When the row expires or falls due: 2 weeks to 2 years after creation."""
 
-    names = _names("expires", "expiry", "expiration", "valid_until", "due", "renews", "renewal")
+    names = _names(
+        "expires", "expiry", "expiration", "valid_until", "due", "renews", "renewal", "ends",
+        "maturity", "trial_ends", "trial_end",
+    )  # fmt: skip
 
     def seconds(self, block: Block) -> np.ndarray:
         gap = rand.integers(self.ctx.key(), block.idx, 716 * DAY).astype(np.int64) + 14 * DAY
