@@ -405,3 +405,10 @@ def test_values_that_cannot_fit_are_problems(cols, message):
     with pytest.raises(SpecError) as info:
         table(cols, rows=5)
     assert message in str(info.value)
+
+
+def test_unique_ibans_are_distinct_and_valid():
+    got = table("- {name: iban, type: varchar(34), unique: true}", 50_000)["iban"]
+    assert len(set(got)) == len(got)
+    moved = (v[4:] + v[:4] for v in got)
+    assert all(int("".join(str(int(c, 36)) for c in m)) % 97 == 1 for m in moved)

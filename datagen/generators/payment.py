@@ -268,9 +268,7 @@ class Iban(Generator):
             too_short(self, int(lengths.min()), "NO9386011117947")
             self.fits[:] = True
 
-    #: distinct values a unique column enumerates: the last 10 digits of the BBAN spell ``k``
-    #: (every country's BBAN ends in at least 10 digits), the rest stays the row's own
-    TAIL = 10
+    TAIL = 10  #: in a unique column the BBAN's last 10 digits spell the distinct ``k``
 
     def domain(self) -> int:
         return 10**self.TAIL
@@ -296,12 +294,9 @@ class Iban(Generator):
                 ours = np.array([list(x.encode()) for x in banks[i]], dtype=np.uint8)
                 m[rows, :4] = ours[(b[rows] % np.uint64(len(banks[i]))).astype(np.int64)]
         if tail is not None:  # distinct k, distinct last digits: distinct IBANs
-            length = (kind != 0).sum(axis=1)
-            rows, k = np.arange(len(idx)), tail.astype(np.uint64)
-            for j in range(self.TAIL - 1, -1, -1):
-                m[rows, length - self.TAIL + j] = np.uint8(48) + (k % np.uint64(10)).astype(
-                    np.uint8
-                )
+            end, k = (kind != 0).sum(axis=1), tail.astype(np.uint64)
+            for j in range(1, self.TAIL + 1):  # every BBAN ends in 10 digits or more
+                m[np.arange(len(idx)), end - j] = 48 + (k % np.uint64(10)).astype(np.uint8)
                 k //= np.uint64(10)
         value = m - np.uint8(48)  # digits 0-9; letters (first four only) 10-35 below
         value[:, :4] -= np.uint8(7) * (m[:, :4] >= 65)

@@ -188,7 +188,7 @@ def fold_checks(t: Table) -> FoldedChecks:
                 if old is None or (name == "min" and edge > old) or (name == "max" and edge < old):
                     params[name] = edge
             overrides[col.name] = replace(col, generator="range", params=params)
-            bounds_of[col.name] = {k: params[k] for k in ("min", "max") if k in bounds}
+            bounds_of[col.name] = {k: params[k] for k in ("min", "max") if k in params}
         else:
             unenforced.append((chk.path, chk.expression))
     return FoldedChecks(overrides, tuple(unenforced), tuple(pairs), tuple(conflicts), bounds_of)
