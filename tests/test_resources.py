@@ -39,7 +39,13 @@ try:
 except SystemExit as e:
     code = e.code or 0
 took = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM is this process's own peak; ru_maxrss keeps the forking parent's across exec on Linux
+# (a test process grown past the bound would be blamed on the command)
+try:
+    with open("/proc/self/status") as f:
+        peak = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) * 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(f"@@ {code} {took:.3f} {peak}", file=sys.stderr)
 """
 
