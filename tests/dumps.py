@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from pathlib import Path
 
 import datagen
@@ -45,3 +46,31 @@ def run_main(argv: list[str], capsys) -> tuple[int, str, str]:
         code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def table(
+    cols: str,
+    rows: int = 2000,
+    *,
+    name: str = "t",
+    extra: str = "",
+    seed: int = 5,
+    locale: str | None = None,
+) -> dict[str, list[str]]:
+    """The values of one table's columns (YAML list items, as a spec writes them), decoded."""
+    head = textwrap.dedent(
+        f"""\
+        version: 1
+        name: g
+        seed: {seed}
+        {extra}
+        {f"locale: {locale}" if locale else ""}
+        tables:
+          - name: {name}
+            rows: {rows}
+            columns:
+        """
+    )
+    spec = head + textwrap.indent(textwrap.dedent(cols), " " * 6)
+    data = columns(dump(datagen.load_spec_text(spec)), f"public.{name}")
+    return {k: [v.decode() for v in vs] for k, vs in data.items()}

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import textwrap
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import dumps
 import pytest
-from dumps import columns, dump
 
 import datagen
 from datagen.errors import SpecError
@@ -28,20 +27,7 @@ IBAN_LENGTHS = {"DE": 22, "FR": 27, "GB": 22, "ES": 24, "IT": 27, "NL": 18, "BE"
 
 
 def table(cols: str, rows: int = N, name: str = "t", extra: str = "") -> dict[str, list[str]]:
-    spec = textwrap.dedent(
-        f"""\
-        version: 1
-        name: c
-        seed: 11
-        {extra}
-        tables:
-          - name: {name}
-            rows: {rows}
-            columns:
-        """
-    ) + textwrap.indent(textwrap.dedent(cols), " " * 6)
-    data = columns(dump(datagen.load_spec_text(spec)), f"public.{name}")
-    return {k: [v.decode() for v in vs] for k, vs in data.items()}
+    return dumps.table(cols, rows, name=name, extra=extra, seed=11)
 
 
 def share(values, pred) -> float:

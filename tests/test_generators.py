@@ -5,32 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import textwrap
 from collections import Counter
 
 import pytest
-from dumps import columns, dump
+from dumps import table
 
-import datagen
 from datagen.errors import SpecError
 from datagen.generators import semantic_match
-
-
-def table(cols: str, rows: int = 2000, extra: str = "") -> dict[str, list[str]]:
-    spec = textwrap.dedent(
-        f"""\
-        version: 1
-        name: g
-        seed: 5
-        {extra}
-        tables:
-          - name: t
-            rows: {rows}
-            columns:
-        """
-    ) + textwrap.indent(textwrap.dedent(cols), " " * 6)
-    data = columns(dump(datagen.load_spec_text(spec)), "public.t")
-    return {k: [v.decode() for v in vs] for k, vs in data.items()}
 
 
 def problems(cols: str, rows: int = 10) -> str:
@@ -338,7 +319,7 @@ def test_semantic_detection(column, base, table, want):
 
 
 def test_locales_change_the_words():
-    de = table("- {name: first_name, type: text}\n- {name: city, type: text}", 300, "locale: de_DE")
+    de = table("- {name: first_name, type: text}\n- {name: city, type: text}", 300, locale="de_DE")
     us = table("- {name: first_name, type: text}\n- {name: city, type: text}", 300)
     assert de["first_name"] != us["first_name"]
     assert len(set(de["city"]) & set(us["city"])) < 30

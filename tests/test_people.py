@@ -9,7 +9,8 @@ import re
 from collections import Counter
 
 import pytest
-from test_generators import problems, table
+from dumps import table
+from test_generators import problems
 
 from datagen.generators import semantic_match
 from datagen.generators.locales import names

@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import textwrap
 from collections import Counter
 from pathlib import Path
 
+import dumps
 import pytest
-from dumps import columns, dump
 
 import datagen
 from datagen.errors import SpecError
@@ -36,20 +35,7 @@ ADDRESS_COLUMNS = """
 
 
 def table(cols: str, rows: int = N, locale: str = "en_US", name: str = "addresses") -> dict:
-    spec = textwrap.dedent(
-        f"""\
-        version: 1
-        name: g
-        seed: 5
-        locale: {locale}
-        tables:
-          - name: {name}
-            rows: {rows}
-            columns:
-        """
-    ) + textwrap.indent(textwrap.dedent(cols), " " * 6)
-    data = columns(dump(datagen.load_spec_text(spec)), f"public.{name}")
-    return {k: [v.decode() for v in vs] for k, vs in data.items()}
+    return dumps.table(cols, rows, name=name, locale=locale)
 
 
 def rows_of(got: dict) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_generators import table
+from dumps import table
 
 from datagen import textops
 from datagen.generators.words import lorem_words

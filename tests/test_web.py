@@ -8,7 +8,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
-from test_generators import table
+from dumps import table
 
 from datagen.generators import semantic_match
 from datagen.generators.web import web
@@ -188,8 +188,8 @@ def test_values_are_deterministic(got):
 
 
 def test_other_locales_fall_back_to_their_lorem_words():
-    de = table("- {name: note, type: text}\n- {name: slug, type: text}", 300, "locale: de_DE")
-    ja = table("- {name: note, type: text}\n- {name: slug, type: text}", 300, "locale: ja_JP")
+    de = table("- {name: note, type: text}\n- {name: slug, type: text}", 300, locale="de_DE")
+    ja = table("- {name: note, type: text}\n- {name: slug, type: text}", 300, locale="ja_JP")
     assert all(v[0].isupper() and v.endswith(".") for v in de["note"])
     assert all(v.endswith("。") and " " not in v for v in ja["note"])
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", s) for s in de["slug"] + ja["slug"])

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import rand, textops
 from .base import INT_TYPES, TEXT_TYPES, Generator, register
+from .commerce_base import Vocabulary
 from .network import need_length
 from .prose import Phrases, data, english
 from .semantic import rule
@@ -206,29 +207,13 @@ class DeviceType(_Client):
 # ---- vocabularies -----------------------------------------------------------------------------
 
 
-class _Vocab(Generator):
+class _Vocab(Vocabulary):
     """A weighted pick from a vocabulary of ``data/web.json``, of the values that fit the column."""
 
-    types = TEXT_TYPES
     vocab: ClassVar[str] = ""
 
-    def setup(self) -> None:
-        limit = length_limit(self.type)
-        items = {k: w for k, w in web()[self.vocab].items() if limit is None or len(k) <= limit}
-        if not items:
-            self.problem(f"no {self.name} fits {self.type.ddl()}", "declare the column as text")
-            items = {"x": 1}
-        self.pool = np.array([k.encode() for k in items])
-        self.table = rand.alias_table(np.array(list(items.values()), dtype=float))
-
-    def generate(self, block: Block) -> np.ndarray:
-        return self.pool[rand.weighted(self.ctx.key(), block.idx, self.table)]
-
-    def domain(self) -> int:
-        return len(self.pool)
-
-    def at(self, block: Block, k: np.ndarray) -> np.ndarray:
-        return self.pool[k.astype(np.int64)]
+    def vocabulary(self) -> dict[str, float]:
+        return web()[self.vocab]
 
 
 @register("event_type")
