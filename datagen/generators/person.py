@@ -210,6 +210,41 @@ class FullName(_Text):
         return self.finish(full_names(self, block))
 
 
+def _put(col: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``col`` with ``values`` at ``rows`` (widened to hold them)."""
+    width = max(col.dtype.itemsize, values.dtype.itemsize, 1)
+    out = col.astype(f"S{width}", copy=col.dtype.itemsize != width)
+    out[rows] = values
+    return out
+
+
+def _styled(style: np.ndarray, first: np.ndarray, last: np.ndarray, num: np.ndarray) -> np.ndarray:
+    """Each row's local part in its style (see :data:`_STYLES`), each form made only for the
+    rows of its style: ``jane.doe``, ``j.doe``, ``jane.d``, ``jane_doe``, ``jdoe``, ``janedoe``,
+    ``jane``, ``jdoe42``, ``jane.doe42``."""
+    add = np.strings.add
+    forms = (
+        lambda f, s, n: add(add(f, b"."), s),
+        lambda f, s, n: add(add(initial(f), b"."), s),
+        lambda f, s, n: add(add(f, b"."), initial(s)),
+        lambda f, s, n: add(add(f, b"_"), s),
+        lambda f, s, n: add(initial(f), s),
+        lambda f, s, n: add(f, s),
+        lambda f, s, n: f,
+        lambda f, s, n: add(add(initial(f), s), textops.ints(n)),
+        lambda f, s, n: add(add(add(f, b"."), s), textops.ints(n)),
+    )
+    parts = []
+    for i, form in enumerate(forms):
+        rows = np.flatnonzero(style == i)
+        if len(rows):
+            parts.append((rows, form(first[rows], last[rows], num[rows])))
+    out = np.zeros(len(style), dtype=f"S{max([1, *(v.dtype.itemsize for _, v in parts)])}")
+    for rows, values in parts:  # one allocation, at the widest form's width
+        out[rows] = values
+    return out
+
+
 # Non-unique address styles, by weight (out of 20): 3 in 20 carry two digits.
 _STYLES = np.array([0] * 6 + [4] * 3 + [3] * 2 + [5] * 2 + [1] * 2 + [2, 6, 6, 7, 8])
 
@@ -282,20 +317,17 @@ class Email(_Text):
     def generate(self, block: Block) -> np.ndarray:
         key, idx = self.ctx.key(), block.idx
         first, last = romanised_names(self, block)
-        forms = name_forms(first, last)
-        forms += [np.strings.add(first, last), first]  # 5 janedoe, 6 jane
         style = _STYLES[rand.integers(key, idx, len(_STYLES)).astype(np.int64)]
-        digits = textops.ints(10 + rand.integers(key, idx, 90, 1).astype(np.int64))
-        local = forms[0]
-        for i in range(1, 7):
-            local = np.where(style == i, forms[i], local)
-        local = np.where(style == 7, np.strings.add(forms[4], digits), local)
-        local = np.where(style == 8, np.strings.add(forms[0], digits), local)
+        digits = 10 + rand.integers(key, idx, 90, 1).astype(np.int64)
+        local = _styled(style, first, last, digits)
         domain = np.strings.add(b"@", EMAIL_DOMAINS[rand.integers(key, idx, 3, 2).astype(np.int64)])
         room = self._room(domain)
         if room is not None:  # shorter forms first (j.doe, jdoe), then jdoe cut short
-            for shorter in (forms[1], forms[4]):
-                local = np.where(textops.lengths(local) > room, shorter, local)
+            for sep in (b".", b""):
+                long = np.flatnonzero(textops.lengths(local) > room)
+                if len(long):
+                    short = np.strings.add(np.strings.add(initial(first[long]), sep), last[long])
+                    local = _put(local, long, short)
             local = textops.truncate_chars(local, int(room.min()))  # the domains' lengths agree
         return np.strings.add(local, domain)
 
