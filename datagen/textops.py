@@ -214,3 +214,20 @@ def cut_sentences(
     out = col.astype(f"S{max(col.dtype.itemsize, *map(len, cut))}")
     out[where] = cut
     return out
+
+
+def by_choice(
+    choice: np.ndarray, makers: Sequence[Callable[[np.ndarray], np.ndarray] | None]
+) -> np.ndarray:
+    """Per row, the value ``makers[choice[row]](rows)`` makes for it, each maker called once
+    with the indices of the rows that chose it (a maker of None makes ``b""``): each form is
+    made only for its own rows, and the result allocated once, at the widest form's width."""
+    parts = []
+    for i, make in enumerate(makers):
+        rows = np.flatnonzero(choice == i)
+        if len(rows) and make is not None:
+            parts.append((rows, make(rows)))
+    out = np.zeros(len(choice), dtype=f"S{max([1, *(v.dtype.itemsize for _, v in parts)])}")
+    for rows, values in parts:
+        out[rows] = values
+    return out

@@ -8,6 +8,7 @@ names, whether or not the name columns exist, and adding a column changes no oth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -234,15 +235,11 @@ def _styled(style: np.ndarray, first: np.ndarray, last: np.ndarray, num: np.ndar
         lambda f, s, n: add(add(initial(f), s), textops.ints(n)),
         lambda f, s, n: add(add(add(f, b"."), s), textops.ints(n)),
     )
-    parts = []
-    for i, form in enumerate(forms):
-        rows = np.flatnonzero(style == i)
-        if len(rows):
-            parts.append((rows, form(first[rows], last[rows], num[rows])))
-    out = np.zeros(len(style), dtype=f"S{max([1, *(v.dtype.itemsize for _, v in parts)])}")
-    for rows, values in parts:  # one allocation, at the widest form's width
-        out[rows] = values
-    return out
+
+    def maker(form: Callable[..., np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda rows: form(first[rows], last[rows], num[rows])
+
+    return textops.by_choice(style, [maker(form) for form in forms])
 
 
 # Non-unique address styles, by weight (out of 20): 3 in 20 carry two digits.

@@ -3,7 +3,7 @@ of :mod:`datagen.generators.person`, job of :mod:`datagen.generators.people`, ci
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,24 +35,42 @@ class Bio(_Text):
         job = jobs(locale).words[job_index(self, block)]
         city = places(locale).cities.words[part(self, block, "city")]  # the row's own city
         which = rand.integers(key, idx, len(BIO_PLACES)).astype(np.int64)
-        out = add(job, b".")
-        for i, t in enumerate(BIO_PLACES[:-1]):
+
+        def placed(t: str) -> Any:
             middle = t.split("{job}")[1].split("{city}")[0].encode()
-            out = np.where(which == i, add(add(add(job, middle), city), b"."), out)
+            return lambda rows: add(add(add(job[rows], middle), city[rows]), b".")
+
+        makers = [placed(t) for t in BIO_PLACES[:-1]] + [lambda rows: add(job[rows], b".")]
+        out = textops.by_choice(which, makers)
         n = len(self.LIKES)
         a = rand.integers(key, idx, n, 1).astype(np.int64)
         b = (a + 1 + rand.integers(key, idx, n - 1, 2).astype(np.int64)) % n
         like = rand.integers(key, idx, len(BIO_LIKES), 3).astype(np.int64)
-        ha, hb, cap = self.LIKES[a], self.LIKES[b], self.CAPITALS[a]
-        for i, t in enumerate(BIO_LIKES):
-            if not t:
-                continue
+
+        def liked(t: str) -> Any:
             head, _, rest = t.partition("{")
-            text = add(add(head.encode(), cap if rest.startswith("A}") else ha), rest[2:].encode())
             if "{b}" in t:
                 before, after = rest[2:].split("{b}")
-                text = add(add(add(add(head.encode(), ha), before.encode()), hb), after.encode())
-            out = np.where(like == i, add(add(out, b" "), text), out)
+                parts = [
+                    head.encode(),
+                    self.LIKES[a],
+                    before.encode(),
+                    self.LIKES[b],
+                    after.encode(),
+                ]
+            else:
+                word = self.CAPITALS[a] if rest.startswith("A}") else self.LIKES[a]
+                parts = [head.encode(), word, rest[2:].encode()]
+
+            def make(rows: np.ndarray) -> np.ndarray:
+                text = add(out[rows], b" ")
+                for p in parts:
+                    text = add(text, p if isinstance(p, bytes) else p[rows])
+                return text
+
+            return make if t else lambda rows: out[rows]
+
+        out = textops.by_choice(like, [liked(t) for t in BIO_LIKES])
         limit = length_limit(self.type)
         return textops.truncate_chars(out, limit) if limit else out
 
