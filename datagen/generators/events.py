@@ -180,8 +180,9 @@ class Properties(Generator):
             value = values[rand.integers(key, sub, len(values), 2 * j + 2).astype(np.int64)]
             piece = np.strings.add(np.where(count[rows] > 0, b", " + prefix, prefix), value)
             joined = np.strings.add(out[rows], piece)
-            if joined.dtype.itemsize > out.dtype.itemsize:
-                out = out.astype(joined.dtype)
+            need = int(textops.lengths(joined).max()) if len(rows) else 0
+            if need > out.dtype.itemsize:  # widen rarely: to double the width at least
+                out = out.astype(f"S{max(need, 2 * out.dtype.itemsize)}")
             out[rows] = joined
             count[rows] += 1
         return np.strings.add(out, b"}")
