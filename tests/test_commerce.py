@@ -66,7 +66,8 @@ def test_card_numbers_are_luhn_valid_and_agree_with_last4_brand_and_expiry():
         - {name: exp_year, type: integer}
         - {name: expiry_date, type: date}
         - {name: cvv, type: char(3)}
-        """
+        """,
+        name="cards",  # a date named like an expiry is a card's in a table of cards
     )
     numbers = got["card_number"]
     assert all(n.isdigit() and luhn_ok(n) for n in numbers)

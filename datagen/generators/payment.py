@@ -1,6 +1,5 @@
-"""Payments: methods, card numbers (Luhn-valid, real IIN prefixes), last four digits, brands,
-expiry dates, CVVs, IBANs (ISO 13616 mod-97 check digits, each country's length), BICs and
-transaction ids.
+"""Payments: methods, cards (Luhn-valid, real IIN prefixes; last four digits, brand, expiry,
+CVV), IBANs (ISO 13616 mod-97 check digits, each country's length), BICs, transaction ids.
 
 Columns of one group share a latent card (``card_number``, ``card_last4``, ``card_brand``,
 ``card_expiry`` of a row describe one card) and a latent bank account (``iban`` and ``bic`` name
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from ..columns import Block
 
 PAYMENT_TABLES = r"payment|transaction|charge"
+CARD_TABLES = r"card|payment|wallet"
 
 
 @register("payment_method")
@@ -159,8 +159,7 @@ class CardBrand(Generator):
         return self._NAMES[_iins()[3][issuer(self.ctx, block)]]
 
 
-_EXPIRY = ("card_expiry", "card_expiration", "expiry", "expiry_date", "exp_date", "expiration",
-           "expiration_date")  # fmt: skip
+_EXPIRY = ("card_expiry", "card_expiration", "expiry", "expiry_date", "exp_date", "expiration", "expiration_date")  # fmt: skip  # noqa: E501
 _EXPIRY_PARTS = ("expiry_month", "exp_month", "expiration_month", "expiry_year", "exp_year",
                  "expiration_year")  # fmt: skip
 
@@ -173,7 +172,10 @@ class CardExpiry(Generator):
 
     names = (
         *(r for w in _EXPIRY for r in text_rules(w, 5)),
-        *(rule(w, types={"date"}) for w in _EXPIRY),
+        *(  # a date named like an expiry is a card's among cards only: else it is expires_at
+            rule(w, types={"date"}, tables=None if w.startswith("card") else CARD_TABLES)
+            for w in _EXPIRY
+        ),
         *(rule(w, types=INT_TYPES) for w in _EXPIRY_PARTS),
     )
     types = TEXT_TYPES | INT_TYPES | {"date"}

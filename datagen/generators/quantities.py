@@ -345,7 +345,8 @@ class Year(_Count):
 class Count(_Count):
     """A count: non-negative, mostly below 20, with a long tail (geometric, mean about 8)."""
 
-    names = ("count", "num_items", "item_count")
+    #: ``years``/``months`` of an integer column count them (``warranty_years``): not a year
+    names = ("count", "num_items", "item_count", "years", "months", "weeks")
 
     def counts(self, block: Block) -> np.ndarray:
         u = rand.uniform(self.ctx.key(), block.idx)
