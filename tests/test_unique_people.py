@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 from dumps import columns, dump
+from dumps import table as dumps_table
 
 import datagen
 from datagen.generators.name_slots import name_slots
@@ -100,3 +101,21 @@ def test_same_bytes_whatever_the_chunking():
     for i in range(2):
         joined = np.concatenate([p[i].text for p in parts])
         assert joined.tolist() == whole[i].text.tolist()
+
+
+def test_two_unique_emails_of_one_group_stay_distinct():
+    """Only one of a group's unique email columns spells its people; the others number their
+    addresses (they share the people, not the positions)."""
+    got = dumps_table(
+        """
+        - {name: email, type: text, unique: true}
+        - {name: email2, type: text, unique: true}
+        - {name: alt, type: text, unique: true, generator: email}
+        - {name: work_email, type: text, unique: true}
+        """,
+        30_000,
+    )
+    for col in ("email", "email2", "alt", "work_email"):
+        assert len(set(got[col])) == 30_000, col
+    numbered = sum(bool(re.search(r"\d", e.split("@")[0])) for e in got["email"])
+    assert numbered < 0.15 * 30_000  # the column named for it spells the people

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .locales import _gendered, names
+from .semantic import detect
 from .words import _provider, _words_and_weights
 
 SEPARATORS = np.array([b".", b"_"])
@@ -133,3 +134,26 @@ def usable(locale: str, rows: int) -> Any:
     """The locale's slots when they hold ``rows`` people with room to spare, else None."""
     slots = name_slots(locale)
     return slots if slots.last[0].size and slots.last[1].size and slots.domain >= 4 * rows else None
+
+
+def people_owner(ctx: Any) -> bool:
+    """Whether this unique email column is the one of its group whose positions are the group's
+    people: the first by name of the group's unique email columns (a second one cannot take
+    its names from the first's positions and stay distinct: it numbers its addresses)."""
+    t = ctx.table
+    singles = {k.columns[0] for k in t.key_constraints() if len(k.columns) == 1}
+    singles |= {ix.columns[0] for ix in t.indexes if ix.unique and len(ix.columns) == 1}
+    emails = []
+    for col in t.columns:
+        if col.name not in singles or col.type.is_array:
+            continue
+        if col.generator:
+            group = "" if col.generator == "email" else None
+        else:
+            found = detect(col.name, col.type.base, t.name, col.type.length)
+            group = found.group if found is not None and found.generator == "email" else None
+        if group == ctx.group:
+            emails.append(col.name)
+    # a column named for it wins over an explicit generator, then the shortest name, then A-Z
+    first = min(emails, key=lambda c: (bool(t.column(c).generator), len(c), c), default=None)
+    return first == ctx.column.name

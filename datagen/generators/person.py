@@ -17,7 +17,7 @@ import numpy as np
 from .. import rand, textops
 from .base import TEXT_TYPES, register
 from .locales import FEMALE, NONBINARY, names, phone_templates
-from .name_slots import FREE, SEPARATORS, name_slots, usable
+from .name_slots import FREE, SEPARATORS, name_slots, people_owner, usable
 from .semantic import rule
 from .text import UNBOUNDED, UniqueText, length_limit
 
@@ -269,7 +269,8 @@ class Email(_Text):
         limit = length_limit(self.type)
         wide = limit is None or limit >= self.PEOPLE_WIDTH
         rows = self.ctx.table.rows
-        self.slots = usable(self.ctx.dataset.locale, rows) if self.ctx.unique and wide else None
+        owner = self.ctx.unique and wide and people_owner(self.ctx)
+        self.slots = usable(self.ctx.dataset.locale, rows) if owner else None
         if limit is None:
             return
         need = self.DOMAIN_LENGTH + (3 if self.ctx.unique else 1)
