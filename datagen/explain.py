@@ -39,6 +39,7 @@ from .plan.sources import (
     Source,
     UniqueSource,
 )
+from .spec.expressions import referenced_columns
 
 if TYPE_CHECKING:
     from .plan import Compiled, TablePlan
@@ -63,7 +64,11 @@ def _generator_reason(plan: TablePlan, col: Column, name: str) -> tuple[str, str
     t = plan.table
     if col.generator:
         return "explicit", f"generator: {col.generator}"
-    checks = [c.expression for c in t.checks if c.column == col.name or col.name in c.expression]
+    checks = [
+        c.expression
+        for c in t.checks
+        if c.column == col.name or col.name in referenced_columns(c.expression)
+    ]
     over = plan.overrides.get(col.name)
     if over is not None and over.generator == name:
         return "check", f"CHECK ({'; '.join(checks)}) makes it {name} within the bounds"
@@ -81,6 +86,10 @@ def _source(plan: TablePlan, col: Column, src: Source) -> tuple[str, str, str]:
         p = src.ordered.pair
         extra = f"; ordered by CHECK ({p.expression})"
         src = src.inner
+    left = {path for path, _ in plan.unenforced}
+    for p in plan.pairs:
+        if col.name in (p.low, p.high) and p.path not in left and p.expression not in extra:
+            extra += f"; CHECK ({p.expression}) holds in its lifecycle order"
     if isinstance(src, FkSource):
         fk, pick = src.pick.fk, src.pick
         how = "one-to-one" if pick.one_to_one else fk.distribution

@@ -59,7 +59,13 @@ def rows():
         ("customers", "email_count", "words", "type default", "text"),
         ("orders", "customer_id", "foreign key", "key", "references customers.id (zipf"),
         ("orders", "placed_at", "confirmed_at", "name", "placed + at"),
-        ("orders", "shipped_at", "shipped_at", "name", "ordered by CHECK (shipped_at > placed_at)"),
+        (
+            "orders",
+            "shipped_at",
+            "shipped_at",
+            "name",
+            "CHECK (shipped_at > placed_at) holds in its lifecycle order",
+        ),
     ],
 )
 def test_each_rule_is_named(rows, table, column, generator, rule, words):

@@ -138,3 +138,104 @@ def test_a_check_keeps_a_generator_whose_values_lie_within_it():
     got = columns(dump(c.dataset), "public.products")
     assert all(float(v) > 0 for v in got["price"]) and all(int(v) >= 21 for v in got["age"])
     assert all(1 <= int(v) <= 5 for v in got["rating"])
+
+
+def _warned(spec: str) -> list[str]:
+    return [w.message for w in datagen.compile_spec_text(spec).warnings]
+
+
+@pytest.mark.parametrize(
+    ("columns", "check"),
+    [
+        # different bounds: swapping would carry 12 into a column whose CHECK says >= 18
+        (
+            "- {name: age_min, type: integer, check: 'age_min >= 18'}\n"
+            "          - {name: age_max, type: integer, check: 'age_max <= 99'}",
+            "age_min <= age_max",
+        ),
+        # different types: a bigint value does not fit a smallint
+        (
+            "- {name: big, type: bigint}\n          - {name: small, type: smallint}",
+            "big < small",
+        ),
+        # listed values: not in canonical text of the column's scale
+        (
+            "- {name: x, type: 'numeric(8,2)', generator: enum, params: {values: [1, 2.5, 10]}}\n"
+            "          - {name: y, type: 'numeric(8,2)', generator: enum, "
+            "params: {values: [1, 2.5, 10]}}",
+            "x < y",
+        ),
+        # dates of a lifecycle can fall on one day: a strict order is not guaranteed
+        (
+            "- {name: placed_on, type: date}\n          - {name: paid_on, type: date}",
+            "placed_on < paid_on",
+        ),
+    ],
+)
+def test_pairs_that_swapping_cannot_keep_are_reported(columns, check):
+    spec = (
+        textwrap.dedent(
+            f"""\
+        version: 1
+        name: unsafe
+        tables:
+          - name: t
+            rows: 500
+            columns:
+          - {{name: id, type: bigserial, primary_key: true}}
+          {columns}
+            checks:
+              - "{check}"
+        """
+        )
+        .replace("\n  - {name: id", "\n      - {name: id")
+        .replace("\n  - {name:", "\n      - {name:")
+    )
+    assert any(check in m and "not enforced" in m for m in _warned(spec)), _warned(spec)
+
+
+def test_a_strict_tie_at_the_top_steps_low_down():
+    spec = textwrap.dedent(
+        """\
+        version: 1
+        name: top
+        tables:
+          - name: t
+            rows: 3000
+            columns:
+              - {name: a, type: smallint, generator: range, params: {min: 1, max: 3}}
+              - {name: b, type: smallint, generator: range, params: {min: 1, max: 3}}
+            checks:
+              - a < b
+        """
+    )
+    got = columns(dump(datagen.load_spec_text(spec)), "public.t")
+    pairs = [(int(x), int(y)) for x, y in zip(got["a"], got["b"], strict=True)]
+    assert all(1 <= x < y <= 3 for x, y in pairs)
+
+
+def test_lifecycle_pairs_hold_without_swapping():
+    spec = textwrap.dedent(
+        """\
+        version: 1
+        name: life
+        tables:
+          - name: orders
+            rows: 3000
+            columns:
+              - {name: placed_on, type: date}
+              - {name: paid_on, type: date}
+              - {name: shipped_on, type: date}
+              - {name: updated_at, type: timestamptz}
+              - {name: deleted_at, type: timestamptz, null_rate: 0}
+            checks:
+              - placed_on <= paid_on
+              - paid_on <= shipped_on
+              - deleted_at > updated_at
+        """
+    )
+    assert not [m for m in _warned(spec) if "not enforced" in m]
+    got = columns(dump(datagen.load_spec_text(spec)), "public.orders")
+    rows = list(zip(got["placed_on"], got["paid_on"], got["shipped_on"], strict=True))
+    assert all(a <= b <= c for a, b, c in rows)
+    assert all(d > u for u, d in zip(got["updated_at"], got["deleted_at"], strict=True))

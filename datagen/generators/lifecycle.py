@@ -16,7 +16,7 @@ is drawn between its anchor and the end of the window.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -96,6 +96,9 @@ class Moment(Generator):
 
     types = TEMPORAL
     stage = 0
+    #: place in the chain created <= confirmed <= paid <= shipped <= completed <= updated <=
+    #: deleted that every row holds (None: only after creation)
+    chain: ClassVar[int | None] = None
 
     def seconds(self, block: Block) -> np.ndarray:
         base = origin(self, block)
@@ -111,6 +114,8 @@ class Moment(Generator):
 class CreatedAt(Moment):
     """When the row was created: 2020 to late 2025, after the rows it references were created."""
 
+    chain = 0
+
     version = 2  # 2: part of a lifecycle, after the row's parents
     names = (
         *_names("created", "inserted", "registered", "registration", "joined", "join"),
@@ -125,6 +130,8 @@ class CreatedAt(Moment):
 class ConfirmedAt(Moment):
     """Minutes after creation: the row was confirmed, placed, submitted, verified, started."""
 
+    chain = 1
+
     stage = 1
     names = _names(
         "confirmed", "placed", "ordered", "submitted", "verified", "activated", "accepted",
@@ -137,6 +144,8 @@ class ConfirmedAt(Moment):
 class PaidAt(Moment):
     """Hours after confirmation: paid, processed, approved, authorized, charged."""
 
+    chain = 2
+
     stage = 2
     names = _names("paid", "processed", "approved", "authorized", "charged", "captured", "payment")
 
@@ -144,6 +153,8 @@ class PaidAt(Moment):
 @register("shipped_at")
 class ShippedAt(Moment):
     """Days after payment: shipped, dispatched, sent, fulfilled."""
+
+    chain = 3
 
     stage = 3
     names = _names("shipped", "dispatched", "sent", "fulfilled", "ship")
@@ -153,6 +164,8 @@ class ShippedAt(Moment):
 class CompletedAt(Moment):
     """Days after shipping: delivered, completed, closed, resolved, finished, ended."""
 
+    chain = 4
+
     stage = 4
     names = _names(
         "completed", "delivered", "closed", "resolved", "finished", "ended", "end", "received",
@@ -160,40 +173,41 @@ class CompletedAt(Moment):
     )  # fmt: skip
 
 
-class _After(Moment):
-    """A moment a random time after the row's last stage (``(min_days, max_days)``)."""
-
-    after: tuple[int, int] = (0, 120)
-    #: the share of rows whose moment is the last stage itself (no later change)
-    same: float = 0.0
-
-    def seconds(self, block: Block) -> np.ndarray:
-        key, idx = self.ctx.key(), block.idx
-        lo, hi = (d * DAY for d in self.after)
-        delta = lo + rand.integers(key, idx, hi - lo + 1).astype(np.int64)
-        if self.same:
-            delta = np.where(rand.chance(key, idx, self.same, 1), 0, delta)
-        return origin(self, block) + stage_offsets(self, block)[:, -1] + delta
+def last_change(gen: Generator, block: Block) -> np.ndarray:
+    """The row's last change (``updated_at``): up to 120 days after its last stage, in 30% of
+    rows the last stage itself; drawn from the group's timeline, so ``deleted_at`` follows it."""
+    key, idx = timeline_key(gen), block.idx
+    delta = rand.integers(key, idx, 120 * DAY + 1, 20).astype(np.int64)
+    delta = np.where(rand.chance(key, idx, 0.3, 21), 0, delta)
+    return origin(gen, block) + stage_offsets(gen, block)[:, -1] + delta
 
 
 @register("updated_at")
-class UpdatedAt(_After):
+class UpdatedAt(Moment):
     """The row's last change: at or after every other moment of its lifecycle (up to four
-    months after its last stage; in a third of the rows the last stage itself)."""
+    months after its last stage; in 30% of the rows the last stage itself)."""
 
-    version = 2  # 2: after the whole lifecycle
-    same = 0.3
+    version = 3  # 2: after the whole lifecycle; 3: drawn from the timeline (deleted follows)
+    chain = 5
     names = (*_names("updated", "modified", "changed", "last_modified", "edited"), "date_modified")
+
+    def seconds(self, block: Block) -> np.ndarray:
+        return last_change(self, block)
 
 
 @register("deleted_at")
-class DeletedAt(_After):
-    """When the row was soft-deleted, after everything else; NULL in 90% of rows of a nullable
-    column detected by name."""
+class DeletedAt(Moment):
+    """When the row was soft-deleted: 1 to 365 days after its last change; NULL in 90% of rows
+    of a nullable column detected by name."""
 
-    after = (1, 365)
+    version = 2  # 2: after updated_at
+    chain = 6
     default_null_rate = 0.9
     names = _names("deleted", "archived", "removed", "deactivated", "disabled", "revoked")
+
+    def seconds(self, block: Block) -> np.ndarray:
+        gap = DAY + rand.integers(self.ctx.key(), block.idx, 365 * DAY).astype(np.int64)
+        return last_change(self, block) + gap
 
 
 @register("cancelled_at")

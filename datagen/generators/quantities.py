@@ -223,7 +223,7 @@ class Total(_Money):
     scale first, so the identity holds exactly when the columns share a scale."""
 
     names = ("total", "total_amount", "grand_total", "amount_total", "order_total", "total_price")
-    largest, smallest = 3769.98, 5.0
+    largest, smallest = 3769.98, 3.5  # a 5.00 subtotal less a 30% discount
 
     def generate(self, block: Block) -> np.ndarray:
         m, s = money(self.ctx, block), self.scale

@@ -91,7 +91,11 @@ def key_columns(plan: TablePlan) -> list[str]:
     todo = list(wanted)
     while todo:
         src = plan.sources.get(todo.pop())
-        for table, col in src.deps() if src else []:
+        reads = src.deps() if src else []
+        partner = getattr(src, "partner", None)  # a CHECK-ordered pair (plan/pairs.py)
+        if partner is not None:
+            reads.append((t.qualname, partner))
+        for table, col in reads:
             if table == t.qualname and col not in wanted:
                 wanted.add(col)
                 todo.append(col)

@@ -2,12 +2,11 @@
 
 Both columns are generated as usual; in the rows where they come out in the wrong order, the two
 values are swapped, and where a strict CHECK meets two equal values, ``high`` moves one step up
-(one unit of the column's scale, one second, one day). Each column keeps its own generator's
-values (as a set, nearly), so the order costs no realism, and every row is still a function of
-its index alone.
-
-Pairs apply to two non-key columns of one comparable kind: both integer, both numeric of one
-scale, or both of one temporal type. Others stay in the DDL and are reported as not enforced.
+(one unit of the column's scale, one second, one day), or at the top of the range ``low`` one
+step down. Swapping keeps each column within its bounds only when both have them alike, so pairs
+apply to two non-key columns of one type filled by one generator with the same params (a
+``range`` at the type's scale, a ``timeseries``); two lifecycle columns of one group in their
+lifecycle order hold already. Others stay in the DDL and are reported as not enforced.
 """
 
 from __future__ import annotations
@@ -18,12 +17,15 @@ import numpy as np
 
 from .. import textops
 from ..columns import Block, Col
-from ..generators.numeric import number_scale
-from ..generators.temporal import DAY, render
+from ..generators import Generator
+from ..generators.lifecycle import Moment, UpdatedAt
+from ..generators.numeric import Range, number_scale
+from ..generators.temporal import DAY, Timeseries, render
 from .checks import Pair
 from .sources import GenSource, Source
 
 if TYPE_CHECKING:
+    from ..pgtypes import PgType
     from ..spec.model import Column
 
 _TEMPORAL = ("date", "timestamp", "timestamptz")
@@ -60,9 +62,11 @@ def _seconds(text: np.ndarray, base: str) -> np.ndarray:
 class OrderedPair:
     """The values of two columns, swapped per row where they break ``low (<|<=) high``."""
 
-    def __init__(self, pair: Pair, low: Source, high: Source, how: tuple[str, int]) -> None:
+    def __init__(
+        self, pair: Pair, low: Source, high: Source, how: tuple[str, int], bounds: tuple[int, int]
+    ) -> None:
         self.pair, self.low, self.high = pair, low, high
-        self.how = how
+        self.how, self.bounds = how, bounds
 
     def fingerprint(self) -> dict[str, Any]:
         return {"ordered": [self.pair.low, self.pair.high], "strict": self.pair.strict}
@@ -86,27 +90,32 @@ class OrderedPair:
             new_hi = np.where(swap, lo.text, hi.text)
             if self.pair.strict:
                 tie = both & (klo == khi)
-                if tie.any():
-                    new_hi = np.where(tie, self.step_up(np.where(swap, klo, khi)), new_hi)
+                if tie.any():  # high one step up, or at the top, low one step down
+                    top = tie & (khi >= self.bounds[1])
+                    new_hi = np.where(tie & ~top, self.step(khi, 1), new_hi)
+                    new_lo = np.where(top, self.step(klo, -1), new_lo)
             return Col(new_lo, lo.null), Col(new_hi, hi.null)
 
         return block.memo(("pair", self.pair.low, self.pair.high), order)
 
-    def step_up(self, keys: np.ndarray) -> np.ndarray:
-        """The text of each key plus one step of the column's kind."""
+    def step(self, keys: np.ndarray, sign: int) -> np.ndarray:
+        """The text of each key one step up (``sign`` 1) or down (-1): one unit of the column's
+        scale, one second, one day."""
         what, scale = self.how
         if what in ("int", "decimal"):
-            return textops.decimals(keys + 1, scale)
-        return render(keys + (DAY if what == "date" else 1), what)
+            return textops.decimals(keys + sign, scale)
+        return render(keys + sign * (DAY if what == "date" else 1), what)
 
 
 class PairSide(Source):
     """One column of an :class:`OrderedPair`."""
 
-    def __init__(self, ordered: OrderedPair, side: int, inner: Source) -> None:
-        self.ordered, self.side, self.inner = ordered, side, inner
+    def __init__(self, ordered: OrderedPair, side: int, inner: Source, partner: str) -> None:
+        self.ordered, self.side, self.inner, self.partner = ordered, side, inner, partner
 
     def deps(self) -> list[tuple[str, str]]:
+        """The inner source's (the partner's values reach this column's too, but the two are
+        computed together, never one through the other: see :attr:`partner`)."""
         return self.inner.deps()
 
     def values(self, block: Block) -> Col:
@@ -116,19 +125,57 @@ class PairSide(Source):
         return {**self.inner.fingerprint(), **self.ordered.fingerprint()}
 
 
-def order_pairs(sources: dict[str, Source], columns: dict[str, Column], pairs: tuple[Pair, ...]):
-    """Wrap the sources of each enforceable pair; the pairs left unenforced."""
+def _swappable(lo: Generator, hi: Generator, t: PgType) -> tuple[int, int] | None:
+    """The (smallest, largest) comparison key both generators make, when swapping their values
+    keeps each column within its own bounds: one generator, the same params, printing canonical
+    text of the column's type (a range at the type's scale, a timeseries); else None."""
+    if type(lo) is not type(hi) or lo.fingerprint() != hi.fingerprint():
+        return None
+    if isinstance(lo, Range) and lo.scale == number_scale(t) and lo.hi > lo.lo:
+        return lo.lo, lo.hi
+    if isinstance(lo, Timeseries) and not lo.ordered and lo.span > 1:
+        return lo.start, lo.start + (lo.span - 1) * lo.step
+    return None
+
+
+def _in_lifecycle_order(lo: Generator, hi: Generator, strict: bool) -> bool:
+    """Whether two lifecycle columns of one group already hold ``lo <= hi`` in every row."""
+    if not (isinstance(lo, Moment) and isinstance(hi, Moment)) or lo.ctx.group != hi.ctx.group:
+        return False
+    if lo.chain is not None and hi.chain is not None:
+        if not strict:
+            return lo.chain <= hi.chain
+        # stages are seconds to days apart; equal only as dates, or updated_at at the last stage
+        return lo.chain < hi.chain and lo.type.base != "date" and hi.chain != UpdatedAt.chain
+    return lo.chain == 0 and not strict  # every moment is at or after creation
+
+
+def order_pairs(
+    sources: dict[str, Source], columns: dict[str, Column], pairs: tuple[Pair, ...], keys: set[str]
+) -> list[Pair]:
+    """Wrap the sources of each enforceable pair; the pairs left unenforced. Key columns are
+    never swapped (their values are distinct by construction), nor a column twice."""
     left: list[Pair] = []
     used: set[str] = set()
     for p in pairs:
         lo, hi = sources.get(p.low), sources.get(p.high)
-        how = kind(columns[p.low])
-        plain = all(type(s) is GenSource for s in (lo, hi))
-        if not plain or how is None or how != kind(columns[p.high]) or {p.low, p.high} & used:
+        plain = all(type(s) is GenSource for s in (lo, hi)) and not {p.low, p.high} & keys
+        if not plain or {p.low, p.high} & used:
             left.append(p)
             continue
-        assert lo is not None and hi is not None
-        ordered = OrderedPair(p, lo, hi, how)
-        sources[p.low], sources[p.high] = PairSide(ordered, 0, lo), PairSide(ordered, 1, hi)
+        assert isinstance(lo, GenSource) and isinstance(hi, GenSource)
+        if _in_lifecycle_order(lo.gen, hi.gen, p.strict):
+            continue  # holds already
+        t = columns[p.low].type
+        how = kind(columns[p.low])
+        bounds = _swappable(lo.gen, hi.gen, t) if t.ddl() == columns[p.high].type.ddl() else None
+        if how is None or bounds is None:
+            left.append(p)
+            continue
+        ordered = OrderedPair(p, lo, hi, how, bounds)
+        sources[p.low], sources[p.high] = (
+            PairSide(ordered, 0, lo, p.high),
+            PairSide(ordered, 1, hi, p.low),
+        )
         used |= {p.low, p.high}
     return left

@@ -133,7 +133,8 @@ class TablePlan:
             self._composite(kcols, picks, composites)
         for col in t.columns:
             self.sources[col.name] = self.source(col, singles, serial_cols, fk_of, composites)
-        left = order_pairs(self.sources, {c.name: c for c in t.columns}, self.pairs)
+        key_cols = {c for k in self.key_columns_sets() for c in k}
+        left = order_pairs(self.sources, {c.name: c for c in t.columns}, self.pairs, key_cols)
         self.unenforced += tuple((p.path, p.expression) for p in left)
 
     def _picks(
