@@ -239,3 +239,28 @@ def test_lifecycle_pairs_hold_without_swapping():
     rows = list(zip(got["placed_on"], got["paid_on"], got["shipped_on"], strict=True))
     assert all(a <= b <= c for a, b, c in rows)
     assert all(d > u for u, d in zip(got["updated_at"], got["deleted_at"], strict=True))
+
+
+def test_strict_bounds_start_at_the_next_value_the_column_holds():
+    """``x > 0.5 AND x < 1.5`` in an integer column is 1; ``y > 0.05`` in numeric(6,1) starts
+    at 0.1 (not at 0.15, the constant plus one unit)."""
+    spec = textwrap.dedent(
+        """\
+        version: 1
+        name: edges
+        tables:
+          - name: t
+            rows: 500
+            columns:
+              - {name: x, type: integer}
+              - {name: y, type: "numeric(6,1)"}
+            checks:
+              - x > 0.5
+              - x < 1.5
+              - y > 0.05
+              - y < 0.35
+        """
+    )
+    got = columns(dump(datagen.load_spec_text(spec)), "public.t")
+    assert set(got["x"]) == {b"1"}
+    assert set(got["y"]) == {b"0.1", b"0.2", b"0.3"}

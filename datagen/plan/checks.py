@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -175,9 +176,9 @@ def fold_checks(t: Table) -> FoldedChecks:
             params["values"] = kept or allowed
             overrides[col.name] = replace(col, generator="enum", params=params)
         elif "values" not in bounds and numeric_col and gen_name in (None, "range"):
-            step = 10.0 ** -number_scale(col.type)
+            step = decimal.Decimal(1).scaleb(-number_scale(col.type))
             for name, (num, op) in bounds.items():
-                edge = num + step if op == ">" else num - step if op == "<" else num
+                edge = _edge(num, op, step)
                 other = "max" if name == "min" else "min"
                 given = col.params.get(other)
                 if isinstance(given, (int, float)) and (
@@ -192,6 +193,18 @@ def fold_checks(t: Table) -> FoldedChecks:
         else:
             unenforced.append((chk.path, chk.expression))
     return FoldedChecks(overrides, tuple(unenforced), tuple(pairs), tuple(conflicts), bounds_of)
+
+
+def _edge(num: float, op: str, step: decimal.Decimal) -> float | int:
+    """The value nearest ``num`` on the allowed side of ``op`` that a column of this ``step``
+    (one unit of its scale) can hold: ``x > 0.5`` in an integer column starts at 1."""
+    units = decimal.Decimal(str(num)) / step
+    rounding = decimal.ROUND_FLOOR if op.startswith("<") else decimal.ROUND_CEILING
+    whole = units.to_integral_value(rounding)
+    if op in (">", "<") and whole == units:  # strict: one step past the constant itself
+        whole += 1 if op == ">" else -1
+    edge = whole * step
+    return int(edge) if step == 1 else float(edge)
 
 
 def _conflict(path: str, expr: str, param: str, params: dict[str, Any]) -> tuple[str, str, str]:
