@@ -101,23 +101,39 @@ def anchor(plan: TablePlan, block: Block) -> np.ndarray | None:
 
 
 def fingerprint(plan: TablePlan) -> list[Any]:
-    """What a timed table's anchors depend on besides its own foreign keys' picks: each timed
-    parent's lifecycle generator and rows, how it picks its own timed parents, and theirs (a
+    """What a timed table's anchors depend on besides its own foreign keys' picks: every timed
+    ancestor once (so a diamond of foreign keys does not repeat a subtree), each with its
+    lifecycle generator, rows, and the foreign keys it follows to its own timed parents (a
     parent gaining a ``created_at`` re-times its children)."""
-    out = []
-    for tp in plan.time_parents:
-        gen = lifecycle_generator(tp.parent)
-        assert gen is not None
-        out.append(
-            {
-                "table": tp.parent.table.qualname,
-                "columns": list(tp.columns),
-                "rows": tp.parent.table.rows,
-                "generator": gen.fingerprint(),
-                "picks": [
-                    tp.parent.sources[up.columns[0]].fingerprint() for up in tp.parent.time_parents
-                ],
-                "parents": fingerprint(tp.parent),
-            }
-        )
-    return out
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    todo = [plan]
+    while todo:
+        p = todo.pop()
+        for tp in p.time_parents:
+            q = tp.parent.table.qualname
+            if q in seen:
+                continue
+            seen.add(q)
+            gen = lifecycle_generator(tp.parent)
+            assert gen is not None
+            out.append(
+                {
+                    "table": q,
+                    "rows": tp.parent.table.rows,
+                    "generator": gen.fingerprint(),
+                    "follows": [
+                        {
+                            "table": up.parent.table.qualname,
+                            "columns": list(up.columns),
+                            "pick": tp.parent.sources[up.columns[0]].fingerprint(),
+                        }
+                        for up in tp.parent.time_parents
+                    ],
+                }
+            )
+            todo.append(tp.parent)
+    own = [
+        {"table": tp.parent.table.qualname, "columns": list(tp.columns)} for tp in plan.time_parents
+    ]
+    return [{"follows": own}, *sorted(out, key=lambda d: str(d["table"]))]
