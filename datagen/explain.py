@@ -108,8 +108,11 @@ def _source(plan: TablePlan, col: Column, src: Source) -> tuple[str, str, str]:
         rule, why = _generator_reason(plan, col, member.name)
         return member.name, "key", f"key ({cols}): distinct combinations; {why}{extra}"
     if isinstance(src, GenSource):
-        name = src.gen.name
+        element = getattr(src.gen, "element", None)  # an array: its elements' generator
+        name = element.name if element is not None else src.gen.name
         rule, why = _generator_reason(plan, col, name)
+        if element is not None:
+            name, why = f"{name}[]", f"{why} (each element)"
         if isinstance(src, UniqueSource):
             why = f"unique: distinct values; {why}"
         return name, rule, why + extra

@@ -109,3 +109,11 @@ def test_cli_invalid_spec_exits_1(write_spec, capsys):
         ["explain", str(write_spec(SPEC.replace("rows: 50", "rows: -1")))], capsys
     )
     assert code == 1 and "Error:" in err and "rows" in err
+
+
+def test_an_array_column_names_its_elements_generator():
+    spec = "version: 1\nname: a\ntables:\n  - name: posts\n    rows: 5\n    columns:\n"
+    spec += "      - {name: tags, type: 'text[]'}\n      - {name: misc, type: 'integer[]'}\n"
+    got = {e.column: e for e in explain(datagen.compile_spec_text(spec))}
+    assert (got["tags"].generator, got["tags"].rule) == ("tags[]", "name")
+    assert (got["misc"].generator, got["misc"].rule) == ("range[]", "type default")
