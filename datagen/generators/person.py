@@ -1,10 +1,7 @@
-"""People and places: names, emails, phones, cities, drawn from Faker's data with numpy.
-
-Columns of one group (``first_name``, ``last_name``, ``email`` of a row; or ``billing_*``) share a
-latent person drawn from a table-level stream: a gender, then a first and a last name of that
-gender (Russian surnames agree with the first name), so a row's email is made from that row's
-names, whether or not the name columns exist, and adding a column changes no other column.
-"""
+"""People: names, emails and phones, drawn from Faker's data with numpy. Columns of one group
+(``first_name``, ``email`` of a row; or ``billing_*``) share a latent person from a table-level
+stream: a gender, then names of that gender (Russian surnames agree with the first name), so a
+row's email spells its names whether or not the name columns exist."""
 
 from __future__ import annotations
 
@@ -104,8 +101,7 @@ def form_parts(first: np.ndarray, last: np.ndarray) -> list[tuple[np.ndarray, by
 
 def name_forms(first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
     """The five forms of :func:`form_parts` as text."""
-    add = np.strings.add
-    return [add(add(h, sep), t) for h, sep, t in form_parts(first, last)]
+    return [np.strings.add(np.strings.add(h, sep), t) for h, sep, t in form_parts(first, last)]
 
 
 def unique_local(
@@ -370,7 +366,11 @@ class Phone(_Text):
     version = 4
 
     def setup(self) -> None:
-        formats = [f.encode() for f in phone_templates(self.ctx.dataset.locale)]
+        try:  # Faker's data for the locale: a problem if unreadable, never a traceback
+            formats = [f.encode() for f in phone_templates(self.ctx.dataset.locale)]
+        except Exception as e:
+            self.problem(f"Faker's phone numbers cannot be read: {e!r}", "use another locale")
+            formats = [b"###-###-####"]
         limit = length_limit(self.type)
         if limit is not None and min(map(len, formats)) > limit:
             self.problem(
