@@ -98,7 +98,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Choice(list(FORMATS)),
     default="copy",
     show_default=True,
-    help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs.",
+    help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs; "
+    "custom: a pg_dump -Fc archive for pg_restore.",
 )
 @click.option("--seed", type=int, help="Override the spec's seed.")
 @click.option(

@@ -362,8 +362,8 @@ class Phone(_Text):
     its subscriber digits drawn per row."""
 
     names = ("phone_number", "phone", "telephone", "mobile", "cell_phone")
-    #: 3: the locale's own shapes (from Faker's numbers), for every locale; 4: no extensions
-    version = 4
+    #: 3: the locale's own shapes (from Faker's numbers); 4: no extensions; 5: from 1,024 numbers
+    version = 5
 
     def setup(self) -> None:
         try:  # Faker's data for the locale: a problem if unreadable, never a traceback

@@ -3,14 +3,15 @@
 - :mod:`.toc`     the dump's objects (pg_dump's table of contents), built once per dataset;
 - :mod:`.codecs`  chunk encodings of already-generated rows (COPY text, INSERTs);
 - :mod:`.base`    the registry: :func:`register`, :data:`WRITERS`, :func:`writer_for`;
-- :mod:`.plain`   the plain SQL formats, ``copy`` and ``sql``.
+- :mod:`.plain`   the plain SQL formats, ``copy`` and ``sql``;
+- :mod:`.archive` pg_dump's custom archive format, ``custom``, for pg_restore.
 
 Nothing here generates data: callers hand writers encoded chunks (see :class:`.base.Writer`).
 """
 
 from __future__ import annotations
 
-from . import plain  # noqa: F401  (registers the plain formats)
+from . import archive, plain  # noqa: F401  (registers the formats)
 from .base import FORMATS, WRITERS, TableData, TableSize, Writer, register, writer_for
 from .toc import Toc, TocEntry
 

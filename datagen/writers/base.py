@@ -10,7 +10,7 @@ measure the data first.
 
 Example:
     >>> sorted(WRITERS), WRITERS["sql"].encoding, FORMATS["copy"][0]
-    (['copy', 'sql'], 'inserts', '{name}.sql')
+    (['copy', 'custom', 'sql'], 'inserts', '{name}.sql')
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class Writer:
     pattern: ClassVar[str]  # file name, ``{name}`` being the dataset's name
     encoding: ClassVar[str]  # the chunk encoding ``table_data`` yields (a key of ENCODINGS)
     needs_sizes: ClassVar[bool] = False  # whether it asks ``table_size`` before the bytes
+    #: whether ``outputs:`` may name it for ``datagen build`` (its lock digest is portable)
+    buildable: ClassVar[bool] = True
 
     def pieces(
         self, toc: Toc, table_data: TableData, table_size: TableSize | None = None

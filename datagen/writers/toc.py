@@ -81,8 +81,9 @@ class TocEntry:
 class Toc:
     """Entries in dump order (dump ids 1, 2, 3, ...), with lookups by dump id and by table."""
 
-    def __init__(self, entries: list[TocEntry] | tuple[TocEntry, ...]) -> None:
+    def __init__(self, entries: list[TocEntry] | tuple[TocEntry, ...], name: str = "") -> None:
         self.entries: tuple[TocEntry, ...] = tuple(entries)
+        self.dataset_name = name  # an archive's header names it as the database dumped
         self._by_id = {e.dump_id: e for e in self.entries}
         self._by_table: dict[str, list[TocEntry]] = {}
         for e in self.entries:
@@ -91,7 +92,7 @@ class Toc:
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> Toc:
-        return cls(_Builder(ds).entries())
+        return cls(_Builder(ds).entries(), ds.name)
 
     def __iter__(self) -> Iterator[TocEntry]:
         return iter(self.entries)

@@ -1,0 +1,136 @@
+"""The custom archive format (``--format custom``) restores with pg_restore into PostgreSQL 15:
+the same tables, constraints and rows as the plain ``copy`` dump of the same spec, with
+``--exit-on-error``, ``-l``, ``-t``, ``--section``, ``-j 2`` and ``-f`` (then psql)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import datagen
+from datagen.api import generate_to_path
+from datagen.writers import archive
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPECS = [
+    FIXTURES / "specs" / "alltypes.yaml",
+    FIXTURES / "realism" / "app.yaml",
+    FIXTURES / "specs" / "archive_names.yaml",
+]
+
+ROWS_DIGEST = """
+select string_agg(t, '|' order by t) from (
+  select format('%s.%s=%s', n.nspname, c.relname,
+         (xpath('/row/d/text()', query_to_xml(format(
+            'select md5(coalesce(string_agg(r::text, chr(10) order by r::text), '''')) as d '
+            'from %I.%I r', n.nspname, c.relname), false, false, '')))[1]::text) as t
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+) s
+"""
+CONSTRAINTS = """
+select string_agg(format('%s %s %s %s', conrelid::regclass, conname, contype, convalidated), '|'
+                  order by conrelid::regclass::text, conname)
+from pg_constraint where connamespace not in ('pg_catalog'::regnamespace,
+                                               'information_schema'::regnamespace)
+"""
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=lambda p: p.stem)
+def made(request, tmp_path_factory):
+    ds = datagen.load_spec(request.param)
+    out = tmp_path_factory.mktemp("archive")
+    generate_to_path(ds, str(out / "plain.sql"), "copy")
+    generate_to_path(ds, str(out / "a.dump"), "custom")
+    return ds, out
+
+
+def restore(pg, path: Path, *args: str) -> str:
+    db = pg.new_db()
+    pg.run(["pg_restore", "--exit-on-error", "--no-owner", "-d", db, *args, str(path)])
+    return db
+
+
+def test_custom_restores_like_the_plain_dump(pg, made):
+    _, out = made
+    plain = pg.load_sql(out / "plain.sql")
+    db = restore(pg, out / "a.dump")
+    assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
+    assert pg.scalar(db, CONSTRAINTS) == pg.scalar(plain, CONSTRAINTS)
+    assert "f" not in {row.split()[-1] for row in (pg.scalar(db, CONSTRAINTS) or "").split("|")}
+
+
+def test_parallel_restore(pg, made):
+    _, out = made
+    plain = pg.load_sql(out / "plain.sql")
+    db = restore(pg, out / "a.dump", "-j", "2")
+    assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
+
+
+def test_list_names_every_entry(pg, made):
+    ds, out = made
+    listing = pg.run(["pg_restore", "-l", str(out / "a.dump")]).stdout.decode()
+    toc = datagen.compile_spec(ds.file).toc if ds.file else None
+    assert toc is not None
+    lines = [line for line in listing.splitlines() if line and line[0].isdigit()]
+    ids = [int(line.split(";")[0]) for line in lines if " ENCODING " not in line]
+    ids = [i for i in ids if i <= len(toc)]  # the session settings follow the dataset's ids
+    assert ids == [e.dump_id for e in toc]
+    assert "Format: CUSTOM" in listing and "Dump Version: 1.14-0" in listing
+
+
+def test_one_table_and_sections(pg, made):
+    ds, out = made
+    table, *others = sorted(ds.tables, key=lambda t: -t.rows)
+    db = restore(pg, out / "a.dump", "--section=pre-data", "--section=data")
+    assert pg.scalar(db, f"select count(*) from {quoted(table)}") == str(table.rows)
+    assert pg.scalar(db, "select count(*) from pg_constraint where contype = 'f'") == "0"
+    only = restore(pg, out / "a.dump", "--schema-only")
+    assert pg.scalar(only, f"select count(*) from {quoted(table)}") == "0"
+    pg.run(
+        ["pg_restore", "--exit-on-error", "--no-owner", "-d", only, "--data-only",
+         "--disable-triggers", "-t", table.name, "-n", table.schema, str(out / "a.dump")]
+    )  # fmt: skip
+    assert pg.scalar(only, f"select count(*) from {quoted(table)}") == str(table.rows)
+    for t in others:
+        assert pg.scalar(only, f"select count(*) from {quoted(t)}") == "0"
+
+
+def quoted(t) -> str:
+    return ".".join('"' + p.replace('"', '""') + '"' for p in (t.schema, t.name))
+
+
+def test_script_output_loads_in_psql(pg, made, tmp_path):
+    _, out = made
+    script = tmp_path / "restored.sql"
+    pg.run(["pg_restore", "--no-owner", "-f", str(script), str(out / "a.dump")])
+    assert b"\\.\n" in script.read_bytes()
+    plain = pg.load_sql(out / "plain.sql")
+    db = pg.load_sql(script)
+    assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
+
+
+def test_same_bytes_every_run_and_job_count():
+    ds = datagen.load_spec(FIXTURES / "realism" / "app.yaml")
+    runs = []
+    for jobs in (1, 2, 1):
+        buf = io.BytesIO()
+        datagen.generate(ds, buf, "custom", jobs=jobs)
+        runs.append(buf.getvalue())
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0].startswith(b"PGDMP\x01\x0e\x00\x04\x08\x01")
+
+
+def test_uncompressed_archives_restore(pg, tmp_path, monkeypatch):
+    monkeypatch.setattr(archive.CustomWriter, "level", 0)
+    ds = datagen.load_spec(FIXTURES / "specs" / "alltypes.yaml")
+    path = tmp_path / "raw.dump"
+    generate_to_path(ds, str(path), "custom")
+    assert b"COPY public." in path.read_bytes()  # the rows are readable as they are
+    plain_path = tmp_path / "plain.sql"
+    generate_to_path(ds, str(plain_path), "copy")
+    plain = pg.load_sql(plain_path)
+    db = restore(pg, path)
+    assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
