@@ -134,3 +134,54 @@ def test_uncompressed_archives_restore(pg, tmp_path, monkeypatch):
     plain = pg.load_sql(plain_path)
     db = restore(pg, path)
     assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
+
+
+def _read_toc(data: bytes) -> dict[int, tuple[str, int, int]]:
+    """dump id -> (desc, offset state, offset), read the way pg_restore reads a 1.14 archive."""
+    at = 5 + 6  # magic, version, int and offset sizes, format
+
+    def read_int() -> int:
+        nonlocal at
+        sign, value = data[at], int.from_bytes(data[at + 1 : at + 5], "little")
+        at += 5
+        return -value if sign else value
+
+    def read_str() -> str | None:
+        nonlocal at
+        n = read_int()
+        if n < 0:
+            return None
+        at += n
+        return data[at - n : at].decode()
+
+    read_int()  # compression
+    for _ in range(7):
+        read_int()  # creation time
+    for _ in range(3):
+        read_str()  # database, server and pg_dump versions
+    out = {}
+    for _ in range(read_int()):
+        dump_id = read_int()
+        read_int()
+        _, _, _, desc = (read_str() for _ in range(4))  # catalog oids, tag, kind
+        read_int()  # section
+        for _ in range(8):
+            read_str()  # create, drop and COPY statements, schema, tablespace, am, owner, oids
+        while read_str() is not None:  # dependencies
+            pass
+        state, offset = data[at], int.from_bytes(data[at + 1 : at + 9], "little")
+        at += 9
+        out[dump_id] = (desc or "", state, offset)
+    return out
+
+
+def test_the_toc_says_where_each_table_s_data_starts(made):
+    _, out = made
+    data = (out / "a.dump").read_bytes()
+    entries = _read_toc(data)
+    blocks = {i: e for i, e in entries.items() if e[0] == "TABLE DATA"}
+    assert blocks and all(state == 2 for _, state, _ in blocks.values())
+    for dump_id, (_, _, offset) in blocks.items():
+        assert data[offset] == 1  # a data block
+        assert int.from_bytes(data[offset + 2 : offset + 6], "little") == dump_id
+    assert all(e[1] == 3 for e in entries.values() if e[0] != "TABLE DATA")

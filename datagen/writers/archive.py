@@ -14,8 +14,9 @@ read from PostgreSQL's ``pg_backup_archiver.c`` and ``pg_backup_custom.c``:
   zero-length frame.
 
 Integers are a sign byte and four little-endian bytes; strings an int length (-1: none) and the
-bytes. Data offsets are written as "not set": ``pg_restore`` then finds each block by reading the
-block headers in order, as it does for an archive pg_dump wrote to a pipe.
+bytes. Each table's data block is made into a temporary file before anything is written, so the
+table of contents records where every block starts (``pg_restore -j`` seeks straight to them)
+and the archive still streams, to a pipe too, in memory that does not grow with rows.
 
 Example:
     >>> text(None), text("ab")
@@ -24,9 +25,10 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from . import plain  # noqa: F401  (registered first: the default format leads every list)
 from .base import TableData, TableSize, Writer, register
@@ -37,7 +39,7 @@ VERSION = (1, 14, 0)
 INT_SIZE, OFF_SIZE = 4, 8
 FORMAT_CUSTOM = 1
 SECTION = {PRE: 2, DATA: 3, POST: 4}
-OFFSET_NOT_SET, OFFSET_NO_DATA = 1, 3
+OFFSET_NOT_SET, OFFSET_SET, OFFSET_NO_DATA = 1, 2, 3
 BLOCK_DATA = 1
 SERVER_VERSION = "15.0"  # a constant: what the archive says it was dumped from
 FRAME = 1 << 16  # uncompressed bytes per compressor call: frames stay small for any table
@@ -79,15 +81,18 @@ def settings(after: int) -> list[TocEntry]:
     ]
 
 
-def toc_entry(e: TocEntry) -> bytes:
+def toc_entry(e: TocEntry, offset: int | None = None) -> bytes:
     has_data = e.desc == "TABLE DATA"
     out = integer(e.dump_id) + integer(1 if has_data else 0) + text("0") + text("0")
     out += text(e.tag) + text(e.desc) + integer(SECTION[e.section])
     out += text(e.defn) + text(e.drop_stmt) + text(e.copy_stmt)
     out += text(e.namespace) + text(None) + text(None) + text("") + text("false")
     out += b"".join(text(str(d)) for d in e.dependencies) + text(None)
-    state = OFFSET_NOT_SET if has_data else OFFSET_NO_DATA
-    return out + bytes([state]) + bytes(OFF_SIZE)
+    if not has_data:
+        return out + bytes([OFFSET_NO_DATA]) + bytes(OFF_SIZE)
+    if offset is None:  # the same size either way: a table of contents has one length
+        return out + bytes([OFFSET_NOT_SET]) + bytes(OFF_SIZE)
+    return out + bytes([OFFSET_SET]) + offset.to_bytes(OFF_SIZE, "little")
 
 
 def frames(chunks: Iterator[bytes], level: int) -> Iterator[bytes]:
@@ -121,19 +126,37 @@ class CustomWriter(Writer):
         self, toc: Toc, table_data: TableData, table_size: TableSize | None = None
     ) -> Iterator[bytes]:
         entries = list(toc)
-        yield header(self.level, toc.dataset_name)
         special = settings(len(entries))
-        yield integer(len(special) + len(entries))
-        for e in [*special, *entries]:
-            yield toc_entry(e)
-        for e in entries:
-            if e.desc != "TABLE DATA":
-                continue
-            assert e.table is not None
-            yield bytes([BLOCK_DATA]) + integer(e.dump_id)
+        listed = [*special, *entries]
+        head = header(self.level, toc.dataset_name)
+        # the data blocks are made first, into one temporary file (memory stays flat), so the
+        # table of contents can say where each block starts: pg_restore -j seeks to them
+        with tempfile.TemporaryFile() as spool:
+            starts: dict[int, int] = {}
+            for e in entries:
+                if e.desc == "TABLE DATA":
+                    starts[e.dump_id] = spool.tell()
+                    _spool(spool, e, table_data, self.level)
+            base = len(head) + len(integer(len(listed))) + sum(map(len, map(toc_entry, listed)))
+            yield head + integer(len(listed))
+            for e in listed:
+                at = starts.get(e.dump_id)
+                yield toc_entry(e, None if at is None else base + at)
+            spool.seek(0)
+            while piece := spool.read(1 << 20):
+                yield piece
 
-            def rows(qualname: str = e.table) -> Iterator[bytes]:
-                yield from table_data(qualname)
-                yield b"\\.\n\n\n"  # as pg_dump ends a COPY: `pg_restore -f` output loads in psql
 
-            yield from frames(rows(), self.level)
+def _spool(spool: IO[bytes], e: TocEntry, table_data: TableData, level: int) -> int:
+    """Write the data block of entry ``e`` to ``spool``; its size."""
+    assert e.table is not None
+    qualname = e.table
+
+    def rows() -> Iterator[bytes]:
+        yield from table_data(qualname)
+        yield b"\\.\n\n\n"  # as pg_dump ends a COPY: `pg_restore -f` output loads in psql
+
+    size = spool.write(bytes([BLOCK_DATA]) + integer(e.dump_id))
+    for frame in frames(rows(), level):
+        size += spool.write(frame)
+    return size
