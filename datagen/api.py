@@ -97,6 +97,7 @@ def generate(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    compress: int | None = None,
 ) -> int:
     """Write the dataset as one dump in format ``fmt`` to ``out``; returns bytes written.
 
@@ -104,7 +105,7 @@ def generate(
     number of jobs because every chunk is a pure function of its rows.
     """
     total = 0
-    for piece in dump_pieces(ds, fmt, jobs=jobs, progress=progress):
+    for piece in dump_pieces(ds, fmt, jobs=jobs, progress=progress, compress=compress):
         out.write(piece)
         total += len(piece)
     return total
@@ -116,9 +117,15 @@ def dump_pieces(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    compress: int | None = None,
 ) -> Generator[bytes, None, None]:
-    """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows)."""
+    """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows);
+    ``compress`` is the zlib level of a compressing format (``custom``)."""
     writer = writer_for(fmt)  # WriterError for an unknown format
+    if compress is not None:
+        if not hasattr(writer, "level"):
+            raise WriterError(f"format {fmt!r} is not compressed (--compress is for custom)")
+        writer.level = compress
     c = compiled(spec)
     ds = c.dataset
     executor = local_executor(jobs if any(t.rows for t in ds.tables) else 1)
@@ -154,6 +161,7 @@ def generate_to_path(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    compress: int | None = None,
 ) -> int:
     """Generate into ``path`` atomically: a temporary file, renamed at the end, removed on error.
 
@@ -163,7 +171,7 @@ def generate_to_path(
     from .fileio import same_file  # local: only this verb needs it
 
     if path == "-":
-        return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress)
+        return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress, compress=compress)
     target = Path(path)
     if target.is_dir():
         raise WriterError(
@@ -182,7 +190,7 @@ def generate_to_path(
         raise WriterError(
             f"cannot write {path}: it is the spec {spec_file} itself; name another output"
         )
-    pieces = dump_pieces(ds, fmt, jobs=jobs, progress=progress)
+    pieces = dump_pieces(ds, fmt, jobs=jobs, progress=progress, compress=compress)
     try:
         return atomic_write(target, pieces, parents=False)[0]
     finally:

@@ -101,6 +101,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs; "
     "custom: a pg_dump -Fc archive for pg_restore.",
 )
+@click.option("--compress", type=click.IntRange(0, 9), help="zlib level of -f custom (1; 0: none).")
 @click.option("--seed", type=int, help="Override the spec's seed.")
 @click.option(
     "--rows",
@@ -117,7 +118,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @_jobs("Worker processes; the output is byte-identical for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def generate(spec, template, output, fmt, seed, rows, scale, jobs, quiet) -> None:
+def generate(spec, template, output, fmt, compress, seed, rows, scale, jobs, quiet) -> None:
     """Generate one dump from SPEC (a file, or - for stdin), or from a built-in --template.
 
     \b
@@ -131,11 +132,14 @@ def generate(spec, template, output, fmt, seed, rows, scale, jobs, quiet) -> Non
     The same spec and seed give the same bytes on every run and machine. A failed run leaves
     no partial file behind.
     """
+    if compress is not None and fmt != "custom":
+        raise UsageError("--compress applies to -f custom only")
     kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
     ds = template_commands.compile_source(spec, template, **kw)  # once
     path = output or api.default_output(ds, fmt)
     show = not quiet and sys.stderr.isatty()
-    n = api.generate_to_path(ds, path, fmt, jobs=jobs, progress=Progress() if show else None)
+    progress = Progress() if show else None
+    n = api.generate_to_path(ds, path, fmt, jobs=jobs, progress=progress, compress=compress)
     if show and path != "-":
         click.echo(f"wrote {path} ({n:,} bytes)", err=True)
 

@@ -8,10 +8,10 @@ import io
 from pathlib import Path
 
 import pytest
+from dumps import run_main
 
 import datagen
 from datagen.api import generate_to_path
-from datagen.writers import archive
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPECS = [
@@ -123,17 +123,33 @@ def test_same_bytes_every_run_and_job_count():
     assert runs[0].startswith(b"PGDMP\x01\x0e\x00\x04\x08\x01")
 
 
-def test_uncompressed_archives_restore(pg, tmp_path, monkeypatch):
-    monkeypatch.setattr(archive.CustomWriter, "level", 0)
+def test_uncompressed_archives_restore(pg, tmp_path):
     ds = datagen.load_spec(FIXTURES / "specs" / "alltypes.yaml")
     path = tmp_path / "raw.dump"
-    generate_to_path(ds, str(path), "custom")
+    generate_to_path(ds, str(path), "custom", compress=0)
     assert b"COPY public." in path.read_bytes()  # the rows are readable as they are
     plain_path = tmp_path / "plain.sql"
     generate_to_path(ds, str(plain_path), "copy")
     plain = pg.load_sql(plain_path)
     db = restore(pg, path)
     assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
+
+
+def test_compress_option(tmp_path, capsys):
+    spec = str(FIXTURES / "realism" / "app.yaml")
+    sizes = {}
+    for level in ("0", "1", "9"):
+        out = tmp_path / f"l{level}.dump"
+        code, _, err = run_main(
+            ["generate", spec, "-f", "custom", "--compress", level, "-o", str(out)], capsys
+        )
+        assert code == 0, err
+        sizes[level] = out.stat().st_size
+    assert sizes["0"] > 2 * sizes["1"] and sizes["9"] < sizes["1"]
+    code, _, err = run_main(
+        ["generate", spec, "--compress", "5", "-o", str(tmp_path / "x.sql")], capsys
+    )
+    assert code == 2 and "--compress applies to -f custom only" in err
 
 
 def _read_toc(data: bytes) -> dict[int, tuple[str, int, int]]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import tempfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, ClassVar
+from typing import IO
 
 from . import plain  # noqa: F401  (registered first: the default format leads every list)
 from .base import TableData, TableSize, Writer, register
@@ -117,7 +117,7 @@ class CustomWriter(Writer):
 
     pattern = "{name}.dump"
     encoding = "copy"
-    level: ClassVar[int] = DEFAULT_LEVEL
+    level: int = DEFAULT_LEVEL  # zlib's, 0 to 9 (0: the data as it is); --compress sets it
     #: not in builds yet: deflate's bytes depend on the zlib build, so a lock would need a
     #: digest of the archive's contents, and a rebuild per-chunk compression (issue 9)
     buildable = False
