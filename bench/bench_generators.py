@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from bench_users import Counter  # the byte-counting sink (the script's own directory)
 
 import datagen
 from datagen.columns import Block
@@ -33,17 +34,6 @@ def corpus() -> dict[str, tuple[str, dict]]:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.COLUMNS
-
-
-class Counter:
-    """A sink that counts bytes (so the disk is not what we measure)."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def write(self, data: bytes) -> int:
-        self.n += len(data)
-        return len(data)
 
 
 def one_column(name: str, pgtype: str, params: dict, rows: int) -> tuple[float, int]:

@@ -130,7 +130,7 @@ def name_slots(locale: str) -> NameSlots:
     return NameSlots(first, gender, last)
 
 
-def usable(locale: str, rows: int) -> Any:
+def usable(locale: str, rows: int) -> NameSlots | None:
     """The locale's slots when they hold ``rows`` people with room to spare, else None."""
     slots = name_slots(locale)
     return slots if slots.last[0].size and slots.last[1].size and slots.domain >= 4 * rows else None

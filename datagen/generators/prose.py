@@ -14,6 +14,7 @@ import functools
 import importlib
 import json
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -77,25 +78,22 @@ class Phrases:
         """One phrase per row index (``draw`` numbers independent phrases of a row)."""
         base = 1000 * (draw + 1)
         which = rand.integers(key, idx, len(self.templates), base).astype(np.int64)
-        done = []
-        for t, parts in enumerate(self.templates):
-            rows = np.flatnonzero(which == t)
-            if not len(rows):
-                continue
-            sub = idx[rows]
-            out: np.ndarray = np.zeros(len(rows), dtype="S1")
-            for j, part in enumerate(parts):
-                if isinstance(part, bytes):
-                    out = np.strings.add(out, part)
-                else:
-                    pick = rand.integers(key, sub, len(part), base + 1 + j).astype(np.int64)
-                    out = np.strings.add(out, part[pick])
-            done.append((rows, out))
-        width = max([1, *(o.dtype.itemsize for _, o in done)])
-        result = np.zeros(len(idx), dtype=f"S{width}")
-        for rows, out in done:
-            result[rows] = out
-        return result
+
+        def phrase(parts: list[bytes | np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+            def make(rows: np.ndarray) -> np.ndarray:
+                sub = idx[rows]
+                out: np.ndarray = np.zeros(len(rows), dtype="S1")
+                for j, part in enumerate(parts):
+                    if isinstance(part, bytes):
+                        out = np.strings.add(out, part)
+                    else:
+                        pick = rand.integers(key, sub, len(part), base + 1 + j).astype(np.int64)
+                        out = np.strings.add(out, part[pick])
+                return out
+
+            return make
+
+        return textops.by_choice(which, [phrase(parts) for parts in self.templates])
 
 
 @functools.cache

@@ -7,6 +7,7 @@ their members. Every other column gets its generator by SPEC section 2's rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,7 @@ class TablePlan:
         #: foreign keys whose parents' creation this table's rows follow (set by
         #: :func:`datagen.plan.timelines.link` once every table is built)
         self.time_parents: tuple[TimedParent, ...] = ()
+        self.people: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
 
     def anchor(self, block: Block) -> np.ndarray | None:
         """Per row, the latest creation moment among the rows it references (see
@@ -66,15 +68,8 @@ class TablePlan:
     def person_positions(self, block: Block, group: str) -> np.ndarray | None:
         """The permuted positions of the unique email column of ``group`` whose positions
         decode into the group's people (see :mod:`datagen.generators.name_slots`)."""
-        for src in self.sources.values():
-            if (
-                isinstance(src, UniqueSource)
-                and src.perm is not None
-                and getattr(src.gen, "decodes_people", False)
-                and src.gen.ctx.group == group
-            ):
-                return src.perm(block.idx)
-        return None
+        perm = self.people.get(group)
+        return perm(block.idx) if perm is not None else None
 
     def problem(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append((path, message, hint))
@@ -135,6 +130,13 @@ class TablePlan:
             self.sources[col.name] = self.source(col, singles, serial_cols, fk_of, composites)
         key_cols = {c for k in self.key_columns_sets() for c in k}
         left = order_pairs(self.sources, {c.name: c for c in t.columns}, self.pairs, key_cols)
+        self.people = {  # group -> the permutation of its people-owning unique email
+            src.gen.ctx.group: src.perm
+            for src in self.sources.values()
+            if isinstance(src, UniqueSource)
+            and src.perm is not None
+            and getattr(src.gen, "decodes_people", False)
+        }
         self.unenforced += tuple((p.path, p.expression) for p in left)
 
     def _picks(

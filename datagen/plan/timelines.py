@@ -35,6 +35,7 @@ class TimedParent:
     columns: tuple[str, ...]
     parent: TablePlan
     rows: Callable[[Block], np.ndarray]  # parent row numbers of a block of child rows
+    timeline: Moment  # a lifecycle generator of the parent's group "": its rows' origin
 
 
 def lifecycle_generator(plan: TablePlan) -> Moment | None:
@@ -61,7 +62,9 @@ def _rows_of(plan: TablePlan, first: str) -> Callable[[Block], np.ndarray] | Non
 def link(dsplan: DatasetPlan) -> None:
     """Give every timed table its timed parents (edges inside cycles left out)."""
     plans = dsplan.plans
-    timed = {q for q, p in plans.items() if lifecycle_generator(p) is not None}
+    found_gens = {q: lifecycle_generator(p) for q, p in plans.items()}
+    gens = {q: g for q, g in found_gens.items() if g is not None}
+    timed = set(gens)
     edges: dict[str, list[tuple[str, Any]]] = {q: [] for q in timed}
     for q in sorted(timed):
         for fk in plans[q].table.foreign_keys:
@@ -85,7 +88,7 @@ def link(dsplan: DatasetPlan) -> None:
         for up, fk in edges[q]:
             rows = _rows_of(plans[q], fk.columns[0])
             if rows is not None and not reaches(up, q):  # an edge in no cycle
-                found.append(TimedParent(fk.columns, plans[up], rows))
+                found.append(TimedParent(fk.columns, plans[up], rows, gens[up]))
         plans[q].time_parents = tuple(found)
 
 
@@ -93,9 +96,7 @@ def anchor(plan: TablePlan, block: Block) -> np.ndarray | None:
     """Per row of ``block``, the latest creation moment among its timed parents' rows."""
     out = None
     for tp in plan.time_parents:
-        gen = lifecycle_generator(tp.parent)
-        assert gen is not None
-        seconds = origin(gen, Block(tp.parent, tp.rows(block)))
+        seconds = origin(tp.timeline, Block(tp.parent, tp.rows(block)))
         out = seconds if out is None else np.maximum(out, seconds)
     return out
 
@@ -115,13 +116,11 @@ def fingerprint(plan: TablePlan) -> list[Any]:
             if q in seen:
                 continue
             seen.add(q)
-            gen = lifecycle_generator(tp.parent)
-            assert gen is not None
             out.append(
                 {
                     "table": q,
                     "rows": tp.parent.table.rows,
-                    "generator": gen.fingerprint(),
+                    "generator": tp.timeline.fingerprint(),
                     "follows": [
                         {
                             "table": up.parent.table.qualname,
