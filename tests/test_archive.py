@@ -14,6 +14,7 @@ import datagen
 from datagen import api
 from datagen.api import generate_to_path
 from datagen.pipeline.jobs import run_chunk
+from datagen.writers import deflate, writer_for
 from datagen.writers.archive import CustomWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -255,3 +256,56 @@ def test_the_toc_says_where_each_table_s_data_starts(made):
         assert data[offset] == 1  # a data block
         assert int.from_bytes(data[offset + 2 : offset + 6], "little") == dump_id
     assert all(e[1] == 3 for e in entries.values() if e[0] != "TABLE DATA")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "level"), [("custom", 0), ("custom", 1), ("directory", 0), ("directory", 1), ("tar", 0)]
+)
+def test_memory_does_not_grow_with_rows(fmt, level):
+    """A table of 192 MB of COPY text in 1 MB chunks passes through each writer with a few
+    chunks in memory at a time (tracemalloc's peak), whatever the format must know up front."""
+    import tracemalloc
+
+    c = datagen.compile_spec(FIXTURES / "specs" / "archive_names.yaml")
+    chunk = (b"x" * 1023 + b"\n") * 1024
+    writer = writer_for(fmt, level if fmt != "tar" else None)
+    piece = deflate.piece(chunk, level) if level else chunk  # made once, before measuring
+
+    def table_data(qualname: str):
+        for _ in range(192):
+            yield piece
+
+    tracemalloc.start()
+    try:
+        if writer.directory:
+            total = sum(len(p) for _, parts in writer.files(c.toc, table_data) for p in parts)
+        else:
+            total = sum(len(p) for p in writer.pieces(c.toc, table_data))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total > (192 if not level else 0) * len(c.dataset.tables) * 2**20 * 0.99
+    assert peak < 24 * 2**20, f"peak {peak >> 20} MB"
+
+
+def test_directory_output_errors_are_plain(tmp_path, capsys):
+    spec = str(FIXTURES / "specs" / "archive_names.yaml")
+    code, _, err = run_main(["generate", spec, "-f", "directory", "-o", "-"], capsys)
+    assert code == 2 and "writes a directory: name it with -o PATH" in err
+    code, _, err = run_main(["generate", spec, "-f", "tar", "--compress", "3"], capsys)
+    assert code == 2 and "--compress applies to -f custom and -f directory only" in err
+    mine = tmp_path / "photos"
+    mine.mkdir()
+    (mine / "cat.jpg").write_bytes(b"\xff\xd8")
+    code, _, err = run_main(["generate", spec, "-f", "directory", "-o", str(mine)], capsys)
+    assert code == 1 and "is a directory that is not an archive (no toc.dat)" in err
+    assert (mine / "cat.jpg").read_bytes() == b"\xff\xd8"  # never touched
+    archive = tmp_path / "a.dir"
+    for level in ("1", "0"):  # an archive is replaced whole: no .gz left beside the .dat
+        code, _, err = run_main(
+            ["generate", spec, "-f", "directory", "--compress", level, "-o", str(archive)], capsys
+        )
+        assert code == 0, err
+    names = sorted(p.name for p in archive.iterdir())
+    assert names[-1] == "toc.dat" and all(n.endswith(".dat") for n in names)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_pipeline import ALL, FIXTURE, edit, lock
+from test_pipeline import ALL, FIXTURE, doit, edit, lock
 
 import datagen
 from datagen.api import generate_to_path
@@ -163,3 +163,16 @@ def test_removed_outputs_are_tidied(tmp_path):
     pipeline.gc(repo)
     assert sorted(p.name for p in (repo / "build").iterdir()) == ["five.sql"]
     shutil.rmtree(repo / "build")
+
+
+def test_doit_clean_removes_a_directory_archive_whole(tmp_path):
+    repo = make_repo(tmp_path / "r", ["directory"])
+    (repo / "dodo.py").write_text("from datagen.dodo import *  # noqa: F403\n")
+    build(repo)
+    assert (repo / "build" / "five.dir" / "toc.dat").exists()
+    r = doit(repo, "clean", "five:dump-directory")
+    assert r.returncode == 0, r.stderr
+    assert not (repo / "build" / "five.dir").exists()
+    r = doit(repo)  # plain doit writes it again, the same
+    assert r.returncode == 0, r.stderr
+    assert pipeline.verify(repo) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -216,6 +217,16 @@ def assemble(
         held, digest = archive_contents(writer, toc, text_of)
         record["contents"] = {"bytes": held, "digest": digest}
     write_json(Path(meta_path), record)
+
+
+def remove_output(out: str, meta_path: str) -> None:
+    """``doit clean`` of a directory archive: the directory (if it is one: it holds
+    ``toc.dat``) and its meta."""
+    path = Path(out)
+    if path.is_dir() and not path.is_symlink() and (path / "toc.dat").is_file():
+        shutil.rmtree(path)
+        print(f"removed {out}")
+    Path(meta_path).unlink(missing_ok=True)
 
 
 def _stamp(path: Path) -> list[int]:

@@ -29,6 +29,7 @@ from .actions import (
     make_chunk,
     object_ok,
     output_ok,
+    remove_output,
     report_invalid,
     table_ok,
     write_lock,
@@ -143,7 +144,8 @@ def dataset_tasks(
             "file_dep": manifests,
             "targets": [str(out), str(meta)],
             "uptodate": [(output_ok, [str(out), str(meta), keys, c.toc_digest])],
-            "clean": True,
+            # doit removes files and empty directories; a directory archive goes whole
+            "clean": [(remove_output, [str(out), str(meta)])] if out.suffix == ".dir" else True,
         }
     yield {
         "basename": base,
