@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -9,14 +10,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DatagenError, Problem, SpecError, WriterError
-from .fileio import atomic_write
+from .fileio import atomic_write, atomic_write_tree
 from .pipeline.executors import local_executor
 from .pipeline.jobs import ChunkJob
 from .plan import Compiled, compile_dataset, compile_document
 from .plan.source import SpecRef
 from .spec.load import load, load_text
 from .spec.model import Dataset
-from .writers import FORMATS, writer_for
+from .writers import FORMATS, WRITERS, TableData, Toc, Writer, writer_for
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
@@ -102,13 +103,13 @@ def generate(
     """Write the dataset as one dump in format ``fmt`` to ``out``; returns bytes written.
 
     With ``jobs > 1`` chunks are made in worker processes; the bytes are the same for any
-    number of jobs because every chunk is a pure function of its rows.
+    number of jobs because every chunk is a pure function of its rows. The ``directory`` format
+    writes a directory: use :func:`generate_to_path`.
     """
-    total = 0
-    for piece in dump_pieces(ds, fmt, jobs=jobs, progress=progress, compress=compress):
-        out.write(piece)
-        total += len(piece)
-    return total
+    with _rendering(ds, fmt, jobs, progress, compress) as (writer, toc, table_data):
+        if writer.directory:
+            raise WriterError(f"format {fmt!r} writes a directory: name it with -o PATH")
+        return writer.write(toc, table_data, out)
 
 
 def dump_pieces(
@@ -120,12 +121,25 @@ def dump_pieces(
     compress: int | None = None,
 ) -> Generator[bytes, None, None]:
     """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows);
-    ``compress`` is the zlib level of a compressing format (``custom``)."""
-    writer = writer_for(fmt)  # WriterError for an unknown format
-    if compress is not None:
-        if not hasattr(writer, "level"):
-            raise WriterError(f"format {fmt!r} is not compressed (--compress is for custom)")
-        writer.level = compress
+    ``compress`` is the zlib level of a compressing format (``custom``, ``directory``). A custom
+    archive made this way leaves its data offsets unset (see :meth:`CustomWriter.finish`)."""
+    with _rendering(spec, fmt, jobs, progress, compress) as (writer, toc, table_data):
+        if writer.directory:
+            raise WriterError(f"format {fmt!r} writes a directory: name it with -o PATH")
+        yield from writer.pieces(toc, table_data)
+
+
+@contextlib.contextmanager
+def _rendering(
+    spec: Compiled | Dataset,
+    fmt: str,
+    jobs: int,
+    progress: Progress | None,
+    compress: int | None,
+) -> Iterator[tuple[Writer, Toc, TableData]]:
+    """The writer of ``fmt``, the dump's TOC and its table data, made by ``jobs`` processes
+    (stopped when the block exits, at once if it failed)."""
+    writer = writer_for(fmt, compress)  # WriterError for an unknown format or level
     c = compiled(spec)
     ds = c.dataset
     executor = local_executor(jobs if any(t.rows for t in ds.tables) else 1)
@@ -143,7 +157,7 @@ def dump_pieces(
             yield result.data
 
     try:
-        yield from writer.pieces(c.toc, table_data)
+        yield writer, c.toc, table_data
     finally:
         executor.close()
 
@@ -173,7 +187,7 @@ def generate_to_path(
     if path == "-":
         return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress, compress=compress)
     target = Path(path)
-    if target.is_dir():
+    if target.is_dir() and not getattr(WRITERS.get(fmt), "directory", False):
         raise WriterError(
             f"cannot write {path}: it is a directory; name a file, "
             f"or use -o {target / default_output(ds, fmt)}"
@@ -190,11 +204,11 @@ def generate_to_path(
         raise WriterError(
             f"cannot write {path}: it is the spec {spec_file} itself; name another output"
         )
-    pieces = dump_pieces(ds, fmt, jobs=jobs, progress=progress, compress=compress)
-    try:
-        return atomic_write(target, pieces, parents=False)[0]
-    finally:
-        pieces.close()  # stops the executor's workers at once if the write failed
+    with _rendering(ds, fmt, jobs, progress, compress) as (writer, toc, table_data):
+        if writer.directory:
+            return atomic_write_tree(target, writer.files(toc, table_data))[0]
+        pieces = writer.pieces(toc, table_data)
+        return atomic_write(target, pieces, parents=False, finish=writer.finish)[0]
 
 
 __all__ = [

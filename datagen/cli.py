@@ -88,8 +88,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "-o",
     "--output",
     metavar="PATH|-",
-    help="Output file, or - for stdout. "
-    "Default: NAME.sql (copy) or NAME.inserts.sql (sql) in the current directory.",
+    help="Output file (a directory for -f directory), or - for stdout. Default in the current "
+    "directory: NAME.sql (copy), NAME.inserts.sql (sql), NAME.dump (custom), NAME.dir "
+    "(directory), NAME.tar (tar).",
 )
 @click.option(
     "-f",
@@ -99,9 +100,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default="copy",
     show_default=True,
     help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs; "
-    "custom: a pg_dump -Fc archive for pg_restore.",
+    "custom, directory, tar: pg_dump's -Fc, -Fd, -Ft archives for pg_restore.",
 )
-@click.option("--compress", type=click.IntRange(0, 9), help="zlib level of -f custom (1; 0: none).")
+@click.option(
+    "--compress",
+    type=click.IntRange(0, 9),
+    help="zlib level of -f custom and -f directory (default 1; 0: none).",
+)
 @click.option("--seed", type=int, help="Override the spec's seed.")
 @click.option(
     "--rows",
@@ -127,13 +132,16 @@ def generate(spec, template, output, fmt, compress, seed, rows, scale, jobs, qui
       datagen generate shop.yaml -f sql -o seed.sql     # INSERT statements
       datagen generate shop.yaml --rows orders=1000000 --scale 0.1 -j 2
       datagen generate shop.yaml -o - | psql -v ON_ERROR_STOP=1 mydb
+      datagen generate shop.yaml -f custom -j 2         # -> ./shop.dump, for pg_restore -j
       datagen generate --template ecommerce             # -> ./ecommerce.sql
 
     The same spec and seed give the same bytes on every run and machine. A failed run leaves
     no partial file behind.
     """
-    if compress is not None and fmt != "custom":
-        raise UsageError("--compress applies to -f custom only")
+    if compress is not None and fmt not in ("custom", "directory"):
+        raise UsageError("--compress applies to -f custom and -f directory only")
+    if fmt == "directory" and output == "-":
+        raise UsageError("-f directory writes a directory: name it with -o PATH, not -")
     kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
     ds = template_commands.compile_source(spec, template, **kw)  # once
     path = output or api.default_output(ds, fmt)

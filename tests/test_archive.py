@@ -1,6 +1,6 @@
-"""The custom archive format (``--format custom``) restores with pg_restore into PostgreSQL 15:
-the same tables, constraints and rows as the plain ``copy`` dump of the same spec, with
-``--exit-on-error``, ``-l``, ``-t``, ``--section``, ``-j 2`` and ``-f`` (then psql)."""
+"""The archive formats (``custom``, ``directory``, ``tar``) restore with pg_restore into
+PostgreSQL 15: the same tables, constraints and rows as the plain ``copy`` dump of the same spec,
+with ``--exit-on-error``, ``-l``, ``-t``, ``--section``, ``-j 2`` and ``-f`` (then psql)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from dumps import run_main
 from pgcluster import CONSTRAINTS, ROWS_DIGEST
 
 import datagen
+from datagen import api
 from datagen.api import generate_to_path
+from datagen.pipeline.jobs import run_chunk
+from datagen.writers.archive import CustomWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPECS = [
@@ -22,12 +25,17 @@ SPECS = [
 ]
 
 
+ARCHIVES = {"custom": "a.dump", "directory": "a.dir", "tar": "a.tar"}
+PARALLEL = ["custom", "directory"]  # pg_restore -j reads these (tar is read in order)
+
+
 @pytest.fixture(scope="module", params=SPECS, ids=lambda p: p.stem)
 def made(request, tmp_path_factory):
     ds = datagen.load_spec(request.param)
     out = tmp_path_factory.mktemp("archive")
     generate_to_path(ds, str(out / "plain.sql"), "copy")
-    generate_to_path(ds, str(out / "a.dump"), "custom")
+    for fmt, name in ARCHIVES.items():
+        generate_to_path(ds, str(out / name), fmt)
     return ds, out
 
 
@@ -37,45 +45,50 @@ def restore(pg, path: Path, *args: str) -> str:
     return db
 
 
-def test_custom_restores_like_the_plain_dump(pg, made):
+@pytest.mark.parametrize("fmt", ARCHIVES)
+def test_archive_restores_like_the_plain_dump(pg, made, fmt):
     _, out = made
     plain = pg.load_sql(out / "plain.sql")
-    db = restore(pg, out / "a.dump")
+    db = restore(pg, out / ARCHIVES[fmt])
     assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
     assert pg.scalar(db, CONSTRAINTS) == pg.scalar(plain, CONSTRAINTS)
     assert "f" not in {row.split()[-1] for row in (pg.scalar(db, CONSTRAINTS) or "").split("|")}
 
 
-def test_parallel_restore(pg, made):
+@pytest.mark.parametrize("fmt", PARALLEL)
+def test_parallel_restore(pg, made, fmt):
     _, out = made
     plain = pg.load_sql(out / "plain.sql")
-    db = restore(pg, out / "a.dump", "-j", "2")
+    db = restore(pg, out / ARCHIVES[fmt], "-j", "2")
     assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
 
 
-def test_list_names_every_entry(pg, made):
+@pytest.mark.parametrize("fmt", ARCHIVES)
+def test_list_names_every_entry(pg, made, fmt):
     ds, out = made
-    listing = pg.run(["pg_restore", "-l", str(out / "a.dump")]).stdout.decode()
+    listing = pg.run(["pg_restore", "-l", str(out / ARCHIVES[fmt])]).stdout.decode()
     toc = datagen.compile_spec(ds.file).toc if ds.file else None
     assert toc is not None
     lines = [line for line in listing.splitlines() if line and line[0].isdigit()]
     ids = [int(line.split(";")[0]) for line in lines if " ENCODING " not in line]
     ids = [i for i in ids if i <= len(toc)]  # the session settings follow the dataset's ids
     assert ids == [e.dump_id for e in toc]
-    assert "Format: CUSTOM" in listing and "Dump Version: 1.14-0" in listing
+    assert f"Format: {fmt.upper()}" in listing and "Dump Version: 1.14-0" in listing
 
 
-def test_one_table_and_sections(pg, made):
+@pytest.mark.parametrize("fmt", ARCHIVES)
+def test_one_table_and_sections(pg, made, fmt):
     ds, out = made
+    path = out / ARCHIVES[fmt]
     table, *others = sorted(ds.tables, key=lambda t: -t.rows)
-    db = restore(pg, out / "a.dump", "--section=pre-data", "--section=data")
+    db = restore(pg, path, "--section=pre-data", "--section=data")
     assert pg.scalar(db, f"select count(*) from {quoted(table)}") == str(table.rows)
     assert pg.scalar(db, "select count(*) from pg_constraint where contype = 'f'") == "0"
-    only = restore(pg, out / "a.dump", "--schema-only")
+    only = restore(pg, path, "--schema-only")
     assert pg.scalar(only, f"select count(*) from {quoted(table)}") == "0"
     pg.run(
         ["pg_restore", "--exit-on-error", "--no-owner", "-d", only, "--data-only",
-         "--disable-triggers", "-t", table.name, "-n", table.schema, str(out / "a.dump")]
+         "--disable-triggers", "-t", table.name, "-n", table.schema, str(path)]
     )  # fmt: skip
     assert pg.scalar(only, f"select count(*) from {quoted(table)}") == str(table.rows)
     for t in others:
@@ -86,25 +99,66 @@ def quoted(t) -> str:
     return ".".join('"' + p.replace('"', '""') + '"' for p in (t.schema, t.name))
 
 
-def test_script_output_loads_in_psql(pg, made, tmp_path):
+@pytest.mark.parametrize("fmt", ARCHIVES)
+def test_script_output_loads_in_psql(pg, made, tmp_path, fmt):
     _, out = made
     script = tmp_path / "restored.sql"
-    pg.run(["pg_restore", "--no-owner", "-f", str(script), str(out / "a.dump")])
+    pg.run(["pg_restore", "--no-owner", "-f", str(script), str(out / ARCHIVES[fmt])])
     assert b"\\.\n" in script.read_bytes()
     plain = pg.load_sql(out / "plain.sql")
     db = pg.load_sql(script)
     assert pg.scalar(db, ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
 
 
-def test_same_bytes_every_run_and_job_count():
+@pytest.mark.parametrize("fmt", ARCHIVES)
+def test_same_bytes_every_run_and_job_count(fmt, tmp_path):
     ds = datagen.load_spec(FIXTURES / "realism" / "app.yaml")
     runs = []
-    for jobs in (1, 2, 1):
-        buf = io.BytesIO()
-        datagen.generate(ds, buf, "custom", jobs=jobs)
-        runs.append(buf.getvalue())
+    for i, jobs in enumerate((1, 2, 1)):
+        path = tmp_path / f"{i}.{fmt}"
+        generate_to_path(ds, str(path), fmt, jobs=jobs)
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        runs.append({f.name if path.is_dir() else "": f.read_bytes() for f in files})
     assert runs[0] == runs[1] == runs[2]
-    assert runs[0].startswith(b"PGDMP\x01\x0e\x00\x04\x08\x01")
+    head = runs[0]["toc.dat" if fmt == "directory" else ""]
+    if fmt == "tar":
+        head = head[512:]  # the toc.dat member's header
+    assert head.startswith(b"PGDMP\x01\x0e\x00\x04\x08" + (b"\x01" if fmt == "custom" else b"\x03"))
+
+
+def test_offsets_known_up_front_give_the_same_archive(made):
+    """A build knows each chunk's size before reading it and writes the offsets at once;
+    generate writes them afterwards, in place: the archives are identical."""
+    ds, out = made
+    c = datagen.compile_spec(ds.file)
+    writer = CustomWriter()
+    chunks = {
+        t.qualname: [
+            run_chunk(j).data or b"" for j in api.chunk_jobs(c, t.qualname, writer.encoding)
+        ]
+        for t in ds.tables
+    }
+    data = b"".join(writer.pieces(c.toc, chunks.__getitem__, lambda q: list(map(len, chunks[q]))))
+    assert data == (out / "a.dump").read_bytes()
+
+
+def test_a_pipe_gets_unset_offsets_and_still_restores(pg, made, tmp_path):
+    """To a pipe the table of contents cannot be rewritten: its offsets stay unset, as
+    pg_dump leaves them, and pg_restore reads the blocks in order."""
+    ds, out = made
+
+    class Pipe(io.BytesIO):
+        def seekable(self) -> bool:
+            return False
+
+    sink = Pipe()
+    datagen.generate(ds, sink, "custom")
+    entries = _read_toc(sink.getvalue())
+    assert {state for desc, state, _ in entries.values() if desc == "TABLE DATA"} == {1}
+    path = tmp_path / "piped.dump"
+    path.write_bytes(sink.getvalue())
+    plain = pg.load_sql(out / "plain.sql")
+    assert pg.scalar(restore(pg, path), ROWS_DIGEST) == pg.scalar(plain, ROWS_DIGEST)
 
 
 def test_uncompressed_archives_restore(pg, tmp_path):
@@ -133,7 +187,7 @@ def test_compress_option(tmp_path, capsys):
     code, _, err = run_main(
         ["generate", spec, "--compress", "5", "-o", str(tmp_path / "x.sql")], capsys
     )
-    assert code == 2 and "--compress applies to -f custom only" in err
+    assert code == 2 and "--compress applies to -f custom and -f directory only" in err
 
 
 def _read_toc(data: bytes) -> dict[int, tuple[str, int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,20 @@ import xxhash
 from doit.exceptions import TaskFailed
 
 from ..errors import CacheError, DatagenError, PlanError, SpecError
-from ..fileio import atomic_write, file_digest, read_json, stable_json, write_json
+from ..fileio import (
+    atomic_write,
+    atomic_write_tree,
+    file_digest,
+    read_json,
+    stable_json,
+    tree_digest,
+    write_json,
+)
 from ..plan import CHUNK_ROWS
 from ..plan.source import compile_ref
 from ..versions import byte_shaping_versions
-from ..writers import writer_for
+from ..writers import deflate, writer_for
+from ..writers.archive import archive_contents
 from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
@@ -73,6 +83,34 @@ def _chunk_pieces(
             yield cache.read(ck["key"], encoding)
 
 
+COPY_TEXT = ("copy", "zcopy")  # encodings that hold (deflated or not) the COPY text
+
+
+def _piece_head(cache: Cache, key: str, kind: str) -> tuple[int, str]:
+    """(length, xxh3-128) of the text a deflated piece holds, from its head alone."""
+    try:
+        with open(cache.path(key, kind), "rb") as fh:
+            head = fh.read(deflate.HEAD.size)
+    except OSError:
+        raise CacheError(f"cache object {key}.{kind} is missing or unreadable") from None
+    if len(head) != deflate.HEAD.size:
+        raise CacheError(f"cache object {key}.{kind} is damaged (shorter than its head)")
+    length, _, _, digest = deflate.HEAD.unpack(head)
+    return length, digest.hex()
+
+
+def table_text(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """{bytes, digest} of a table's COPY text from its manifest: the ``copy`` encoding's, or
+    what a deflated one holds (the same by construction); None without either."""
+    encodings = manifest.get("encodings", {})
+    if "copy" in encodings:
+        return encodings["copy"]
+    for enc in sorted(encodings):
+        if "text" in encodings[enc]:
+            return encodings[enc]["text"]
+    return None
+
+
 def _meta(cache: Cache, key: str, kind: str) -> dict[str, Any]:
     meta = cache.meta(key, kind)
     if meta is None:
@@ -121,6 +159,12 @@ def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodi
             "bytes": sum(m["size"] for m in metas),
             "digest": _combine([m["digest"] for m in metas]),
         }
+        if enc != "copy" and enc.startswith(COPY_TEXT):  # pieces: what their text is, too
+            heads = [_piece_head(cache, ck["key"], enc) for ck in tk["chunks"]]
+            manifest["encodings"][enc]["text"] = {
+                "bytes": sum(h[0] for h in heads),
+                "digest": _combine([h[1] for h in heads]),
+            }
     key_digests = [_meta(cache, ck["key"], encodings[0])["key_digest"] for ck in tk["chunks"]]
     manifest["key_digest"] = _combine(key_digests) if tk["key_columns"] else None
     manifest["chunks"] = [ck["key"] for ck in tk["chunks"]]
@@ -138,7 +182,8 @@ def assemble(
     out: str,
     meta_path: str,
 ) -> None:
-    """Write one dump in ``build/`` from the cached chunks, atomically, and record its digest."""
+    """Write one dump in ``build/`` from the cached chunks, atomically, and record its digest
+    (and, for an archive, the digest of what it holds: see :func:`archive_contents`)."""
     cache = Cache(cache_dir)
     writer = writer_for(fmt)
     encoding = writer.encoding
@@ -147,36 +192,46 @@ def assemble(
     def encoded(qualname: str) -> Iterator[bytes]:
         return _chunk_pieces(cache, text, file, by_name[qualname], encoding)
 
-    def table_size(qualname: str) -> int:  # from build_table's manifest, before any byte is read
-        manifest = _meta(cache, by_name[qualname]["key"], "table")["manifest"]
-        return manifest["encodings"][encoding]["bytes"]
+    def chunk_sizes(qualname: str) -> list[int]:  # from the metas, before any byte is read
+        return [_meta(cache, ck["key"], encoding)["size"] for ck in by_name[qualname]["chunks"]]
 
     toc = compile_ref(spec_ref(text, file)).toc
-    pieces = writer.pieces(toc, encoded, table_size)
     Path(meta_path).unlink(missing_ok=True)  # a dump without its meta is never up to date
-    size, dig = atomic_write(Path(out), pieces)
-    write_json(
-        Path(meta_path),
-        {
-            "file": out,
-            "bytes": size,
-            "digest": dig,
-            "mtime_ns": Path(out).stat().st_mtime_ns,
-            "tables": [tk["key"] for tk in tables],
-            "toc": toc.digest(),
-        },
-    )
+    record: dict[str, Any] = {"file": out, "tables": [tk["key"] for tk in tables]}
+    if writer.directory:
+        size, dig = atomic_write_tree(Path(out), writer.files(toc, encoded, chunk_sizes))
+        record["files"] = {p.name: _stamp(p) for p in sorted(Path(out).iterdir())}
+    else:
+        size, dig = atomic_write(Path(out), writer.pieces(toc, encoded, chunk_sizes))
+    record.update(bytes=size, digest=dig, mtime_ns=Path(out).stat().st_mtime_ns, toc=toc.digest())
+    if writer.archive:
+
+        def text_of(qualname: str) -> tuple[int, str]:
+            manifest = _meta(cache, by_name[qualname]["key"], "table")["manifest"]
+            t = table_text(manifest)
+            if t is None:
+                raise CacheError(f"the manifest of {qualname} says nothing of its COPY text")
+            return t["bytes"], t["digest"]
+
+        held, digest = archive_contents(writer, toc, text_of)
+        record["contents"] = {"bytes": held, "digest": digest}
+    write_json(Path(meta_path), record)
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
 
 
 def lock_text(project: Project, spec: Path) -> str:
     """The lock file a build of ``spec`` writes, from the cache's manifests and output metas."""
     c = compile_spec(spec)
     cache = Cache(project.cache_dir)
-    main = c.encodings()[0]  # copy when the spec has it: a shared manifest may have more
+    main = c.encodings()[0]  # without COPY text (only ``sql``): the INSERTs
     tables = {}
     for q, tk in c.keys.items():
         m: dict[str, Any] = _manifest(cache, tk.key) or {}
-        enc: dict[str, Any] = m.get("encodings", {}).get(main, {})
+        enc: dict[str, Any] = table_text(m) or m.get("encodings", {}).get(main, {})
         tables[q] = {
             "input_key": tk.key,
             "rows": tk.rows,
@@ -188,10 +243,11 @@ def lock_text(project: Project, spec: Path) -> str:
     outputs = {}
     for fmt in c.formats:
         meta = output_meta(project.output_meta(c.stem, fmt)) or {}
+        held = meta.get("contents", meta)  # an archive: what it holds, whatever zlib made it
         outputs[fmt] = {
             "file": os.path.relpath(c.output_path(project, fmt), project.root),
-            "bytes": meta.get("bytes"),
-            "digest": meta.get("digest"),
+            "bytes": held.get("bytes"),
+            "digest": held.get("digest"),
         }
     return stable_json(
         {
@@ -241,15 +297,33 @@ def output_ok(out: str, meta_path: str, table_keys: list[str], toc: str | None =
     """The dump exists and is the one its meta describes, made from ``table_keys`` (and, when
     given, the TOC whose digest is ``toc``: table order, schemas, unused enum types...)."""
     meta = output_meta(Path(meta_path))
+    if meta is None or meta["tables"] != table_keys:
+        return False
+    if toc is not None and meta.get("toc") != toc:
+        return False
+    if "files" in meta:  # a directory archive
+        return _tree_ok(Path(out), meta)
     try:
         st = Path(out).stat()
     except OSError:
         return False
-    if meta is None or meta["tables"] != table_keys or st.st_size != meta["bytes"]:
-        return False
-    if toc is not None and meta.get("toc") != toc:
+    if not stat.S_ISREG(st.st_mode) or st.st_size != meta["bytes"]:
         return False
     return st.st_mtime_ns == meta["mtime_ns"] or file_digest(Path(out))[1] == meta["digest"]
+
+
+def _tree_ok(out: Path, meta: dict[str, Any]) -> bool:
+    """A directory output holds the files its meta lists, untouched (same sizes and times, or
+    else the same digest)."""
+    try:
+        if out.is_symlink() or not out.is_dir():
+            return False
+        files = {p.name: _stamp(p) for p in out.iterdir()}
+    except OSError:
+        return False
+    return files == meta["files"] or (
+        files.keys() == meta["files"].keys() and tree_digest(out)[1] == meta["digest"]
+    )
 
 
 def lock_ok(root: str, spec: str) -> bool:

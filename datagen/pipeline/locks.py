@@ -15,7 +15,7 @@ import json
 import os
 from typing import Any
 
-from ..fileio import file_digest
+from ..fileio import file_digest, read_json, tree_digest
 from ..plan import CHUNK_ROWS
 from ..versions import byte_shaping_versions
 from .keys import TableKey
@@ -192,23 +192,44 @@ def compare_locks(name: str, lock: dict[str, Any], fresh: dict[str, Any]) -> lis
 
 
 def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> list[str]:
-    """The dumps in ``build/`` whose size or digest differs from the lock's (a dump not built
-    here is not a problem: there is nothing to ship)."""
+    """The dumps in ``build/`` that differ from the lock (a dump not built here is not a
+    problem: there is nothing to ship).
+
+    A plain dump is hashed and compared with the lock. An archive's lock digest is of what it
+    holds, not of its compressed bytes (see :func:`datagen.writers.archive.archive_contents`):
+    the archive is hashed and compared with the record its build left in ``cache/outputs/``,
+    whose contents digest must be the lock's.
+    """
+    from ..writers import WRITERS  # local: only verify needs the writers
+
     problems = []
+    lock_name = project.lock_path(c.stem).relative_to(project.root)
     for fmt in c.formats:
         path = c.output_path(project, fmt)
+        shown = path.relative_to(project.root)
         want = lock["outputs"].get(fmt)
         try:
-            size, dig = file_digest(path)
+            size, dig = tree_digest(path) if path.is_dir() else file_digest(path)
         except FileNotFoundError:
             continue
         except OSError as e:
-            problems.append(f"{path.relative_to(project.root)}: cannot be read ({e.strerror})")
+            problems.append(f"{shown}: cannot be read ({e.strerror})")
             continue
-        if want is None or (size, dig) != (want["bytes"], want["digest"]):
-            problems.append(
-                f"{path.relative_to(project.root)}: differs from "
-                f"{project.lock_path(c.stem).relative_to(project.root)} (size or digest); "
-                f"run 'datagen build {c.stem}' to write it again"
-            )
+        again = f"run 'datagen build {c.stem}' to write it again"
+        if not WRITERS[fmt].archive:
+            if want is None or (size, dig) != (want["bytes"], want["digest"]):
+                problems.append(f"{shown}: differs from {lock_name} (size or digest); {again}")
+            continue
+        record = read_json(project.output_meta(c.stem, fmt))
+        if not isinstance(record, dict) or not isinstance(record.get("contents"), dict):
+            problems.append(f"{shown}: no build record in cache/outputs/ to check it by; {again}")
+            continue
+        held = record["contents"]
+        if (size, dig) != (record.get("bytes"), record.get("digest")):
+            problems.append(f"{shown}: changed since it was built; {again}")
+        elif want is None or (held.get("bytes"), held.get("digest")) != (
+            want["bytes"],
+            want["digest"],
+        ):
+            problems.append(f"{shown}: holds other data than {lock_name} says; {again}")
     return problems

@@ -8,6 +8,7 @@ executor or plain ``doit`` runs them as tasks.
 from __future__ import annotations
 
 import functools
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,7 +184,7 @@ def remove_stale_outputs(project: Project, specs: list[SpecBuild]) -> tuple[int,
         doomed += [
             p
             for p in project.build_dir.iterdir()
-            if p.is_file()
+            if (p.is_file() or _is_archive_dir(p))
             and p.name.endswith(suffixes)
             and not p.name.startswith(".")
             and p not in keep
@@ -194,12 +195,21 @@ def remove_stale_outputs(project: Project, specs: list[SpecBuild]) -> tuple[int,
     files = size = 0
     for p in doomed:
         try:
-            size += p.stat().st_size
-            p.unlink()
+            if _is_archive_dir(p):
+                size += sum(f.stat().st_size for f in p.iterdir())
+                shutil.rmtree(p)
+            else:
+                size += p.stat().st_size
+                p.unlink()
             files += 1
         except FileNotFoundError:
             continue
     return files, size
+
+
+def _is_archive_dir(p: Path) -> bool:
+    """A directory archive datagen wrote (removed as one output): it holds ``toc.dat``."""
+    return p.is_dir() and not p.is_symlink() and (p / "toc.dat").is_file()
 
 
 @functools.lru_cache(maxsize=16)

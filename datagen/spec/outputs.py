@@ -8,12 +8,13 @@ Example:
     >>> from datagen.spec.load import load_text
     >>> from datagen.spec.model import Dataset
     >>> doc = load_text("version: 1\\nname: x\\noutputs: [copy, custom]\\ntables: []\\n", "x.yaml")
-    >>> ds = Dataset("x", 0, "en_US", ["copy", "custom"], {}, [])
-    >>> for p in output_problems(doc, ds):
-    ...     print(p.line, p.path, p.hint)
-    ...     print(p.message)
-    3 outputs[1] this datagen builds copy, sql
-    output 'custom' is not supported by builds yet (`datagen generate -f custom` writes it)
+    >>> output_problems(doc, Dataset("x", 0, "en_US", ["copy", "custom"], {}, []))
+    []
+    >>> for p in output_problems(doc, Dataset("x", 0, "en_US", ["copy", "csv"], {}, [])):
+    ...     print(p.line, p.path, p.message)
+    ...     print(p.hint)
+    3 outputs[1] output 'csv' is not supported by builds
+    this datagen builds copy, sql, custom, directory, tar
 """
 
 from __future__ import annotations
@@ -27,15 +28,13 @@ def output_problems(doc: SpecDocument, dataset: Dataset) -> list[Problem]:
     """One problem per entry of ``outputs:`` that names a format no writer supports."""
     from ..writers import WRITERS  # imported when checking: the writers are not needed to load
 
-    built = [f for f, cls in WRITERS.items() if cls.buildable]
-    supported = ", ".join(built)
+    supported = ", ".join(WRITERS)
     return [
         doc.problem(
             f"outputs[{i}]",
-            f"output {fmt!r} is not supported by builds"
-            + (" yet (`datagen generate -f custom` writes it)" if fmt in WRITERS else ""),
+            f"output {fmt!r} is not supported by builds",
             f"this datagen builds {supported}",
         )
         for i, fmt in enumerate(dataset.outputs)
-        if fmt not in built
+        if fmt not in WRITERS
     ]

@@ -12,14 +12,14 @@ Nothing here generates data: callers hand writers encoded chunks (see :class:`.b
 from __future__ import annotations
 
 from . import archive, plain  # noqa: F401  (registers the formats)
-from .base import FORMATS, WRITERS, TableData, TableSize, Writer, register, writer_for
+from .base import FORMATS, WRITERS, ChunkSizes, TableData, Writer, register, writer_for
 from .toc import Toc, TocEntry
 
 __all__ = [
     "FORMATS",
     "WRITERS",
+    "ChunkSizes",
     "TableData",
-    "TableSize",
     "Toc",
     "TocEntry",
     "Writer",

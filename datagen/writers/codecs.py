@@ -6,7 +6,9 @@ the caller's job; nothing under :mod:`datagen.writers` generates data. Each enco
 name in :data:`ENCODINGS`, the name the build cache stores chunks under:
 
 - ``copy``     rows as COPY text (pg_dump's TABLE DATA, the ``copy``/``custom``/... formats);
-- ``inserts``  rows as multi-row INSERT statements of :data:`INSERT_BATCH` rows (``sql``).
+- ``inserts``  rows as multi-row INSERT statements of :data:`INSERT_BATCH` rows (``sql``);
+- ``zcopy1`` to ``zcopy9``  the COPY text deflated at that zlib level, as a piece the archive
+  formats stitch into one stream per table (``custom``, ``directory``; see :mod:`.deflate`).
 
 Example:
     >>> import numpy as np
@@ -28,6 +30,7 @@ from .. import textops
 from ..errors import WriterError
 from ..idents import qualified, quote_ident
 from ..spec.model import Table
+from . import deflate
 
 if TYPE_CHECKING:
     from ..columns import Col
@@ -89,11 +92,21 @@ def insert_rows(table: Table, cols: list[Col]) -> bytes:
     return b"".join(out)
 
 
+def _deflated(level: int) -> Callable[[Table, list[Col]], bytes]:
+    return lambda table, cols: deflate.piece(copy_rows(cols), level)
+
+
 # encoding name -> function of (the table's spec, the chunk's columns in table order)
 ENCODINGS: dict[str, Callable[[Table, list[Col]], bytes]] = {
     "copy": lambda table, cols: copy_rows(cols),
     "inserts": insert_rows,
+    **{f"zcopy{level}": _deflated(level) for level in range(1, 10)},
 }
+
+
+def copy_encoding(level: int) -> str:
+    """The encoding of COPY text deflated at zlib ``level`` (0: the text as it is)."""
+    return f"zcopy{level}" if level else "copy"
 
 
 def encode(encoding: str, table: Table, cols: list[Col]) -> bytes:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from ..idents import comment_line
 from ..versions import byte_shaping_versions
-from .base import TableData, TableSize, Writer, register
+from .base import ChunkSizes, TableData, Writer, register
 from .toc import Toc, TocEntry
 
 HEADER = """--
@@ -61,7 +61,7 @@ class PlainWriter(Writer):
     copy: ClassVar[bool]
 
     def pieces(
-        self, toc: Toc, table_data: TableData, table_size: TableSize | None = None
+        self, toc: Toc, table_data: TableData, chunk_sizes: ChunkSizes | None = None
     ) -> Iterator[bytes]:
         yield header()
         for e in toc:
