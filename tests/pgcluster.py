@@ -2,6 +2,11 @@
 
 PostgreSQL refuses to run as root, so under root the server runs as the ``postgres`` user; the
 socket directory is world-accessible and clients connect as the ``postgres`` role with trust auth.
+Builds fetched into .pg/<major>/ (scripts/fetch-postgres.sh) carry their own libpq in ../lib:
+their tools find it through their RUNPATH, and ``LD_LIBRARY_PATH`` is set to it as well so that
+an ``LD_LIBRARY_PATH`` of the caller's cannot hand them another version's.
+
+``ROWS_DIGEST`` and ``CONSTRAINTS`` are queries that compare two databases' contents.
 """
 
 from __future__ import annotations
@@ -13,6 +18,34 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+ROWS_DIGEST = """
+select string_agg(t, '|' order by t) from (
+  select format('%s.%s=%s', n.nspname, c.relname,
+         (xpath('/row/d/text()', query_to_xml(format(
+            'select md5(coalesce(string_agg(r::text, chr(10) order by r::text), '''')) as d '
+            'from %I.%I r', n.nspname, c.relname), false, false, '')))[1]::text) as t
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+) s
+"""
+CONSTRAINTS = """
+select string_agg(format('%s %s %s %s', conrelid::regclass, conname, contype, convalidated), '|'
+                  order by conrelid::regclass::text, conname)
+from pg_constraint where connamespace not in ('pg_catalog'::regnamespace,
+                                               'information_schema'::regnamespace)
+"""
+
+
+def lib_env(bindir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's) with ``bindir``/../lib first on LD_LIBRARY_PATH when
+    that directory holds a libpq of its own (a relocatable build); otherwise unchanged."""
+    env = dict(os.environ if env is None else env)
+    lib = bindir.parent / "lib"
+    if (lib / "libpq.so.5").exists():
+        rest = env.get("LD_LIBRARY_PATH")
+        env["LD_LIBRARY_PATH"] = f"{lib}:{rest}" if rest else str(lib)
+    return env
 
 
 def find_bindir() -> Path | None:
@@ -48,9 +81,9 @@ class Cluster:
         self._n = 0
 
     def _server(self, args: list[str]) -> subprocess.CompletedProcess:
-        kw = {}
+        kw: dict = {"env": lib_env(self.bindir)}
         if self.user is not None:
-            kw = {"user": self.user.pw_uid, "group": self.user.pw_gid}
+            kw |= {"user": self.user.pw_uid, "group": self.user.pw_gid}
         return subprocess.run(args, capture_output=True, text=True, check=False, **kw)
 
     def start(self) -> None:
@@ -100,7 +133,7 @@ class Cluster:
 
     def env(self) -> dict[str, str]:
         return {
-            **os.environ,
+            **lib_env(self.client_bindir),
             "PGHOST": str(self.sock),
             "PGPORT": str(self.port),
             "PGUSER": "postgres",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from dumps import run_main
+from pgcluster import CONSTRAINTS, ROWS_DIGEST
 
 import datagen
 from datagen import api
@@ -23,23 +24,6 @@ SPECS = [
     FIXTURES / "realism" / "app.yaml",
     FIXTURES / "specs" / "archive_names.yaml",
 ]
-
-ROWS_DIGEST = """
-select string_agg(t, '|' order by t) from (
-  select format('%s.%s=%s', n.nspname, c.relname,
-         (xpath('/row/d/text()', query_to_xml(format(
-            'select md5(coalesce(string_agg(r::text, chr(10) order by r::text), '''')) as d '
-            'from %I.%I r', n.nspname, c.relname), false, false, '')))[1]::text) as t
-  from pg_class c join pg_namespace n on n.oid = c.relnamespace
-  where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
-) s
-"""
-CONSTRAINTS = """
-select string_agg(format('%s %s %s %s', conrelid::regclass, conname, contype, convalidated), '|'
-                  order by conrelid::regclass::text, conname)
-from pg_constraint where connamespace not in ('pg_catalog'::regnamespace,
-                                               'information_schema'::regnamespace)
-"""
 
 
 ARCHIVES = {"custom": "a.dump", "directory": "a.dir", "tar": "a.tar"}
