@@ -88,9 +88,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "-o",
     "--output",
     metavar="PATH|-",
-    help="Output file (a directory for -f directory), or - for stdout. Default in the current "
-    "directory: NAME.sql (copy), NAME.inserts.sql (sql), NAME.dump (custom), NAME.dir "
-    "(directory), NAME.tar (tar).",
+    help="Output file (directory for -f directory), or - for stdout. Default: NAME.sql (copy), "
+    "NAME.inserts.sql (sql), NAME.dump, NAME.dir, NAME.tar in the current directory.",
 )
 @click.option(
     "-f",
@@ -135,13 +134,11 @@ def generate(spec, template, output, fmt, compress, seed, rows, scale, jobs, qui
       datagen generate shop.yaml -f custom -j 2         # -> ./shop.dump, for pg_restore -j
       datagen generate --template ecommerce             # -> ./ecommerce.sql
 
-    The same spec and seed give the same bytes on every run and machine. A failed run leaves
-    no partial file behind.
+    The same spec and seed give the same bytes on every run and machine (a compressed archive:
+    with the same zlib). A failed run leaves no partial file behind.
     """
     if compress is not None and fmt not in ("custom", "directory"):
         raise UsageError("--compress applies to -f custom and -f directory only")
-    if fmt == "directory" and output == "-":
-        raise UsageError("-f directory writes a directory: name it with -o PATH, not -")
     kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
     ds = template_commands.compile_source(spec, template, **kw)  # once
     path = output or api.default_output(ds, fmt)

@@ -274,6 +274,11 @@ def write_json(path: Path, doc: Any, *, durable: bool = True) -> None:
     atomic_write(path, [stable_json(doc).encode("utf-8")], durable=durable)
 
 
+def combine_digests(digests: list[str]) -> str:
+    """The digest of a sequence of chunk digests (a table's digest, without re-reading data)."""
+    return xxhash.xxh3_128_hexdigest("\n".join(digests).encode())
+
+
 def file_digest(path: Path) -> tuple[int, str]:
     """(size, xxh3-128) of a file, read in blocks."""
     h = xxhash.xxh3_128()

@@ -275,7 +275,7 @@ def test_memory_does_not_grow_with_rows(fmt, level):
 def test_directory_output_errors_are_plain(tmp_path, capsys):
     spec = str(FIXTURES / "specs" / "archive_names.yaml")
     code, _, err = run_main(["generate", spec, "-f", "directory", "-o", "-"], capsys)
-    assert code == 2 and "writes a directory: name it with -o PATH" in err
+    assert code == 1 and "format 'directory' writes a directory: name it with -o PATH" in err
     code, _, err = run_main(["generate", spec, "-f", "tar", "--compress", "3"], capsys)
     assert code == 2 and "--compress applies to -f custom and -f directory only" in err
     mine = tmp_path / "photos"

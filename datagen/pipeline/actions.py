@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import xxhash
 from doit.exceptions import TaskFailed
 
 from ..errors import CacheError, DatagenError, PlanError, SpecError
 from ..fileio import (
     atomic_write,
     atomic_write_tree,
+    combine_digests,
     file_digest,
     read_json,
     stable_json,
@@ -65,11 +65,6 @@ def _rebuild_chunk(
     """Generate a chunk again whose object was lost or damaged after its task ran."""
     cache.remove(ck["key"], encoding)
     run_chunk(job_from_dicts(spec_ref(text, file), str(cache.root), tk, ck, encoding))
-
-
-def _combine(digests: list[str]) -> str:
-    """The digest of a sequence of chunk digests (a table's digest, without re-reading data)."""
-    return xxhash.xxh3_128_hexdigest("\n".join(digests).encode())
 
 
 def _chunk_pieces(
@@ -158,16 +153,16 @@ def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodi
             metas.append(_meta(cache, ck["key"], enc))
         manifest["encodings"][enc] = {
             "bytes": sum(m["size"] for m in metas),
-            "digest": _combine([m["digest"] for m in metas]),
+            "digest": combine_digests([m["digest"] for m in metas]),
         }
         if enc != "copy" and enc.startswith(COPY_TEXT):  # pieces: what their text is, too
             heads = [_piece_head(cache, ck["key"], enc) for ck in tk["chunks"]]
             manifest["encodings"][enc]["text"] = {
                 "bytes": sum(h[0] for h in heads),
-                "digest": _combine([h[1] for h in heads]),
+                "digest": combine_digests([h[1] for h in heads]),
             }
     key_digests = [_meta(cache, ck["key"], encodings[0])["key_digest"] for ck in tk["chunks"]]
-    manifest["key_digest"] = _combine(key_digests) if tk["key_columns"] else None
+    manifest["key_digest"] = combine_digests(key_digests) if tk["key_columns"] else None
     manifest["chunks"] = [ck["key"] for ck in tk["chunks"]]
     cache.put(tk["key"], "table", [b""], tk["document"], manifest=manifest)
     return {"reused": False}

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
-from ..fileio import file_digest, read_json, tree_digest
+from ..fileio import file_digest
 from ..plan import CHUNK_ROWS
 from ..versions import byte_shaping_versions
 from .keys import TableKey
@@ -195,10 +196,10 @@ def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> lis
     """The dumps in ``build/`` that differ from the lock (a dump not built here is not a
     problem: there is nothing to ship).
 
-    A plain dump is hashed and compared with the lock. An archive's lock digest is of what it
-    holds, not of its compressed bytes (see :func:`datagen.writers.archive.archive_contents`):
-    the archive is hashed and compared with the record its build left in ``cache/outputs/``,
-    whose contents digest must be the lock's.
+    A plain dump is hashed and compared with the lock. An archive is read back (its table of
+    contents, and each table's COPY text, inflated and cut into the spec's chunks) and what it
+    holds compared with the lock, so this holds whatever zlib compressed it (see
+    :func:`datagen.writers.archive.archive_contents`).
     """
     from ..writers import WRITERS  # local: only verify needs the writers
 
@@ -207,29 +208,42 @@ def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> lis
     for fmt in c.formats:
         path = c.output_path(project, fmt)
         shown = path.relative_to(project.root)
-        want = lock["outputs"].get(fmt)
+        want = lock["outputs"].get(fmt) or {}
+        if not path.exists():
+            continue
         try:
-            size, dig = tree_digest(path) if path.is_dir() else file_digest(path)
-        except FileNotFoundError:
-            continue
+            archive = WRITERS[fmt].archive
+            got = _archive_contents(c, path, fmt) if archive else file_digest(path)
         except OSError as e:
-            problems.append(f"{shown}: cannot be read ({e.strerror})")
+            problems.append(f"{shown}: cannot be read ({e.strerror or e})")
             continue
-        again = f"run 'datagen build {c.stem}' to write it again"
-        if not WRITERS[fmt].archive:
-            if want is None or (size, dig) != (want["bytes"], want["digest"]):
-                problems.append(f"{shown}: differs from {lock_name} (size or digest); {again}")
+        except ValueError as e:  # ArchiveReadError: not an archive of this spec, or damaged
+            problems.append(
+                f"{shown}: not the archive {lock_name} describes ({e}); "
+                f"run 'datagen build {c.stem}' to write it again"
+            )
             continue
-        record = read_json(project.output_meta(c.stem, fmt))
-        if not isinstance(record, dict) or not isinstance(record.get("contents"), dict):
-            problems.append(f"{shown}: no build record in cache/outputs/ to check it by; {again}")
-            continue
-        held = record["contents"]
-        if (size, dig) != (record.get("bytes"), record.get("digest")):
-            problems.append(f"{shown}: changed since it was built; {again}")
-        elif want is None or (held.get("bytes"), held.get("digest")) != (
-            want["bytes"],
-            want["digest"],
-        ):
-            problems.append(f"{shown}: holds other data than {lock_name} says; {again}")
+        if got != (want.get("bytes"), want.get("digest")):
+            what = "holds other data than" if archive else "differs from"
+            problems.append(
+                f"{shown}: {what} {lock_name} (size or digest); "
+                f"run 'datagen build {c.stem}' to write it again"
+            )
     return problems
+
+
+def _archive_contents(c: SpecBuild, path: Path, fmt: str) -> tuple[int, str]:
+    """(bytes, digest) of what the archive at ``path`` holds, read back, as a lock has it."""
+    from ..writers.archive import contents_digest
+    from ..writers.archive_read import ArchiveReadError, open_archive, text_digest
+
+    archive = open_archive(path, fmt)
+    tables = {e.dump_id: e.table for e in c.compiled.toc if e.desc == "TABLE DATA"}
+    held = []
+    for e in archive.entries:
+        q = tables.get(e.dump_id)
+        if q is None or q not in c.keys:
+            raise ArchiveReadError(f"its entry {e.dump_id} is no table data of the spec")
+        rows = [ck.stop - ck.start for ck in c.keys[q].chunks]
+        held.append((e.dump_id, *text_digest(archive.text(e), rows)))
+    return contents_digest(archive.head, held)

@@ -156,21 +156,27 @@ def _framed_size(n: int) -> int:
 def archive_contents(
     writer: Writer, toc: Toc, table_text: Callable[[str], tuple[int, str]]
 ) -> tuple[int, str]:
-    """(bytes, digest) of what an archive holds, whatever zlib compressed it: its table of
-    contents (with the data offsets unset) and, per table, the length and xxh3-128 digest of the
-    COPY text (``table_text(qualname)``, known from the chunks without reading them).
+    """(bytes, digest) of what an archive holds, whatever zlib compressed it: its header and
+    table of contents (with the data offsets unset) and, per table, the length and digest of
+    its COPY text (``table_text(qualname)``: from the chunks' metas, without reading them).
 
     Deflate's bytes depend on the zlib build (zlib-ng's differ from zlib's), so a lock records
     this for an archive instead of the file's digest, and it holds on any machine.
+    :mod:`.archive_read` computes the same from an archive on disk.
     """
-    head = writer.contents_head(toc)
+    data = [(e.dump_id, *table_text(_table(e))) for e in listed(toc) if has_data(e)]
+    return contents_digest(writer.contents_head(toc), data)
+
+
+def contents_digest(head: bytes, tables: Iterable[tuple[int, int, str]]) -> tuple[int, str]:
+    """(bytes, digest) of an archive from its head and (dump id, text length, text digest) per
+    table, a table's text digest being that of its chunks' digests (each chunk's COPY text's
+    xxh3-128), as a lock's table digest is."""
     h = xxhash.xxh3_128(head)
     size = len(head)
-    for e in listed(toc):
-        if has_data(e):
-            n, digest = table_text(_table(e))
-            h.update(f"{e.dump_id}\t{n}\t{digest}\n".encode())
-            size += n + len(TERMINATOR)
+    for dump_id, n, digest in tables:
+        h.update(f"{dump_id}\t{n}\t{digest}\n".encode())
+        size += n + len(TERMINATOR)
     return size, h.hexdigest()
 
 
