@@ -187,7 +187,13 @@ def bench_writes(args, ds, tmp: Path, jobs_list: list[int]) -> dict[tuple[str, i
             verdict = "meets" if ratio >= 0.5 else "MISSES"
             print(f"  {where}: vs copy at -j {j}: {ratio:.2f}x  ({verdict} the target)")
     print(f"peak RSS {peak_mb():.0f} MB (this process or one worker)")
+    print(f"load average {load()} at the end, over {os.cpu_count()} cores")
     return paths
+
+
+def load() -> str:
+    """The 1-minute load average: other work on the machine skews -j N most."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def label(r: Run) -> str:
@@ -259,6 +265,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     jobs_list = sorted({1, args.jobs})
+    print(f"load average {load()} at the start, over {os.cpu_count()} cores", flush=True)
 
     ds = datagen.compile_spec(SPEC, rows={"users": args.rows})  # compiled once, as the CLI does
     tmp = Path(tempfile.mkdtemp(prefix="bench-archive-"))
