@@ -152,8 +152,19 @@ def test_a_pipe_gets_unset_offsets_and_still_restores(pg, made, tmp_path):
         def seekable(self) -> bool:
             return False
 
+    class WriteOnly:  # no seekable() at all: a bare sink
+        def __init__(self) -> None:
+            self.parts: list[bytes] = []
+
+        def write(self, data: bytes) -> int:
+            self.parts.append(data)
+            return len(data)
+
+    bare = WriteOnly()
+    datagen.generate(ds, bare, "custom")  # type: ignore[arg-type]
     sink = Pipe()
     datagen.generate(ds, sink, "custom")
+    assert b"".join(bare.parts) == sink.getvalue()
     entries = _read_toc(sink.getvalue())
     assert {state for desc, state, _ in entries.values() if desc == "TABLE DATA"} == {1}
     path = tmp_path / "piped.dump"

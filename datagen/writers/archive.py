@@ -281,8 +281,10 @@ class CustomWriter(Compressed):
 
 
 def _seekable(fh: BinaryIO) -> bool:
+    """Whether the table of contents can be written again: a sink with no ``seekable`` (a
+    write-only object) or a closed or failing one cannot."""
     try:
-        return fh.seekable()
+        return bool(getattr(fh, "seekable", lambda: False)())
     except (OSError, ValueError):
         return False
 
