@@ -92,6 +92,29 @@ def test_a_leaf_edit_recompresses_only_that_table(tmp_path, cold, compressions):
     assert lock(repo) == lock(fresh)
 
 
+def test_copy_and_custom_generate_each_chunk_once(tmp_path, compressions, monkeypatch):
+    """A dataset built as both COPY text and an archive deflates the cached COPY text: no chunk
+    is generated twice."""
+    from datagen.pipeline import jobs
+
+    generated: list[int] = []
+    real = jobs.generate_chunk
+
+    def counting(plan, start, stop):
+        generated.append(start)
+        return real(plan, start, stop)
+
+    monkeypatch.setattr(jobs, "generate_chunk", counting)
+    repo = make_repo(tmp_path / "r", ["copy", "custom", "tar"])
+    build(repo)
+    assert len(generated) == 7 and len(compressions) == 7
+    fresh = make_repo(tmp_path / "fresh", ["custom"])
+    build(fresh)
+    assert (repo / "build" / "five.dump").read_bytes() == (
+        fresh / "build" / "five.dump"
+    ).read_bytes()
+
+
 def test_build_equals_generate_and_every_job_count(tmp_path, cold):
     ds = datagen.compile_spec(cold / "datasets" / "five.yaml")
     for fmt, name in FILES.items():

@@ -17,9 +17,11 @@ import xxhash
 
 from .. import textops
 from ..columns import Col
+from ..errors import CacheError
 from ..plan import TablePlan, generate_chunk
 from ..plan.source import SpecRef, compile_ref
-from ..writers.codecs import copy_text, encode
+from ..writers import deflate
+from ..writers.codecs import copy_text, deflate_level, encode
 from .cache import Cache
 
 
@@ -69,6 +71,8 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         return ChunkResult(
             job.stop - job.start, meta=cache.meta(job.key, job.encoding), reused=True
         )
+    if cache is not None and job.key is not None and (made := _from_copy(cache, job)):
+        return made
     plan = compile_ref(job.spec).table_plan(job.table)
     cols = generate_chunk(plan, job.start, job.stop)
     data = encode(job.encoding, plan.table, cols)
@@ -82,6 +86,30 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         job.document,
         rows=job.stop - job.start,
         key_digest=key_digest,
+    )
+    return ChunkResult(job.stop - job.start, meta=meta)
+
+
+def _from_copy(cache: Cache, job: ChunkJob) -> ChunkResult | None:
+    """A deflated chunk made from the chunk's COPY text when the cache already holds it (a
+    dataset built as ``copy`` and ``custom``): compressed, not generated a second time."""
+    level = deflate_level(job.encoding)
+    assert job.key is not None
+    if level is None or not cache.valid(job.key, "copy"):
+        return None
+    source = cache.meta(job.key, "copy")
+    try:
+        text = cache.read(job.key, "copy")  # checked against its digest as it is read
+    except CacheError:
+        return None  # damaged: generated instead (the copy task makes its own again)
+    assert source is not None
+    meta = cache.put(
+        job.key,
+        job.encoding,
+        [deflate.piece(text, level)],
+        job.document,
+        rows=job.stop - job.start,
+        key_digest=source["key_digest"],
     )
     return ChunkResult(job.stop - job.start, meta=meta)
 

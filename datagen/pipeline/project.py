@@ -107,12 +107,14 @@ class SpecBuild:
         return spec_ref(self.text, str(self.path))
 
     def jobs(self, project: Project) -> list[tuple[str, ChunkJob]]:
-        """Every chunk job of the spec, with the name of the doit task that runs it."""
+        """Every chunk job of the spec, with the name of the doit task that runs it: the COPY
+        text's first (``copy`` sorts before ``zcopyN``), so the deflated chunks of a dataset
+        built as both are made from it rather than generated twice."""
         return [
             (f"{self.stem}:{q}/{enc}-{ck.index}", chunk_job(self.ref, project, tk, ck, enc))
+            for enc in self.encodings()
             for q, tk in self.keys.items()
             for ck in tk.chunks
-            for enc in self.encodings()
         ]
 
 

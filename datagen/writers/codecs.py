@@ -109,6 +109,12 @@ def copy_encoding(level: int) -> str:
     return f"zcopy{level}" if level else "copy"
 
 
+def deflate_level(encoding: str) -> int | None:
+    """The zlib level of a deflated COPY encoding (``zcopy6`` -> 6); None for any other."""
+    tail = encoding.removeprefix("zcopy")
+    return int(tail) if tail != encoding and tail.isdigit() else None
+
+
 def encode(encoding: str, table: Table, cols: list[Col]) -> bytes:
     """One chunk of ``table``'s rows, already generated as ``cols``, in ``encoding``."""
     try:
