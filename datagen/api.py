@@ -106,9 +106,7 @@ def generate(
     number of jobs because every chunk is a pure function of its rows. The ``directory`` format
     writes a directory: use :func:`generate_to_path`.
     """
-    with _rendering(ds, fmt, jobs, progress, compress) as (writer, toc, table_data):
-        if writer.directory:
-            raise WriterError(f"format {fmt!r} writes a directory: name it with -o PATH")
+    with _rendering(ds, fmt, jobs, progress, compress, stream=True) as (writer, toc, table_data):
         return writer.write(toc, table_data, out)
 
 
@@ -120,13 +118,11 @@ def dump_pieces(
     progress: Progress | None = None,
     compress: int | None = None,
 ) -> Generator[bytes, None, None]:
-    """The dump in format ``fmt``, piece by piece (streamed: memory does not grow with rows);
-    ``compress`` is the zlib level of a compressing format (``custom``, ``directory``). A custom
+    """The dump in format ``fmt`` (one file: not ``directory``), piece by piece (streamed:
+    memory does not grow with rows); ``compress`` is the zlib level of ``custom``. A custom
     archive made this way leaves its data offsets unset (see :meth:`CustomWriter.finish`)."""
-    with _rendering(spec, fmt, jobs, progress, compress) as (writer, toc, table_data):
-        if writer.directory:
-            raise WriterError(f"format {fmt!r} writes a directory: name it with -o PATH")
-        yield from writer.pieces(toc, table_data)
+    with _rendering(spec, fmt, jobs, progress, compress, stream=True) as (writer, toc, data):
+        yield from writer.pieces(toc, data)
 
 
 @contextlib.contextmanager
@@ -136,10 +132,14 @@ def _rendering(
     jobs: int,
     progress: Progress | None,
     compress: int | None,
+    stream: bool = False,
 ) -> Iterator[tuple[Writer, Toc, TableData]]:
     """The writer of ``fmt``, the dump's TOC and its table data, made by ``jobs`` processes
-    (stopped when the block exits, at once if it failed)."""
+    (stopped when the block exits, at once if it failed). ``stream``: the dump goes to one
+    stream, which a directory format cannot."""
     writer = writer_for(fmt, compress)  # WriterError for an unknown format or level
+    if stream and writer.directory:
+        raise WriterError(f"format {fmt!r} writes a directory: name it with -o PATH")
     c = compiled(spec)
     ds = c.dataset
     executor = local_executor(jobs if any(t.rows for t in ds.tables) else 1)

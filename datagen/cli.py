@@ -21,7 +21,7 @@ from .explain import explain_command
 from .generators.catalog import catalog
 from .templates import commands as template_commands
 from .versions import byte_shaping_versions
-from .writers import FORMATS
+from .writers import FORMATS, WRITERS
 
 
 class Progress:
@@ -137,7 +137,7 @@ def generate(spec, template, output, fmt, compress, seed, rows, scale, jobs, qui
     The same spec and seed give the same bytes on every run and machine (a compressed archive:
     with the same zlib). A failed run leaves no partial file behind.
     """
-    if compress is not None and fmt not in ("custom", "directory"):
+    if compress is not None and not WRITERS[fmt].levels:
         raise UsageError("--compress applies to -f custom and -f directory only")
     kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
     ds = template_commands.compile_source(spec, template, **kw)  # once

@@ -302,19 +302,34 @@ def tree_digest(path: Path) -> tuple[int, str]:
     return _tree_digest(files)
 
 
+def is_archive_dir(path: Path) -> bool:
+    """Whether ``path`` is a directory archive (it holds ``toc.dat``), not a link to one: what
+    :func:`atomic_write_tree` may replace and ``gc`` or ``doit clean`` may remove whole."""
+    return path.is_dir() and not path.is_symlink() and (path / "toc.dat").is_file()
+
+
 def atomic_write_tree(
     path: Path, files: Iterable[tuple[str, Iterable[bytes]]], *, durable: bool = True
 ) -> tuple[int, str]:
     """Write a directory of ``files`` (name, pieces) whole or not at all: into a temporary
-    directory beside ``path``, then renamed over it (a directory ``path`` already holds is moved
-    aside first and removed after). Returns (bytes, digest) as :func:`tree_digest` reads them.
+    directory beside ``path``, then renamed to it. A directory ``path`` already holds is moved
+    aside first and removed after; if the second rename fails (or the run is interrupted between
+    the two) it is moved back, so ``path`` holds the old directory or the new one. Returns
+    (bytes, digest) as :func:`tree_digest` reads them.
 
-    An existing ``path`` is replaced only when it is a directory this function wrote (it holds
-    ``toc.dat``, or nothing): any other directory or file there is refused, never removed.
+    An existing ``path`` is replaced only when it is an archive (:func:`is_archive_dir`) or an
+    empty directory: any other directory or file there is refused, never removed, and so is the
+    current directory or one of its parents.
     """
+    path = Path(os.path.abspath(path))
+    here = Path.cwd()
+    if path == here or path in here.parents:
+        raise WriterError(
+            f"cannot write {path}: it is the current directory or holds it; name a new one"
+        )
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise WriterError(f"cannot write {path}: it exists and is not a directory; remove it first")
-    if path.is_dir() and any(path.iterdir()) and not (path / "toc.dat").is_file():
+    if path.is_dir() and any(path.iterdir()) and not is_archive_dir(path):
         raise WriterError(
             f"cannot write {path}: it is a directory that is not an archive (no toc.dat); "
             "remove it or name another"
@@ -326,35 +341,50 @@ def atomic_write_tree(
     except OSError as e:
         raise cannot_write(path, e) from None
     try:
-        done = []
-        for name, pieces in files:
-            try:
-                fh = open(tmp / name, "xb")  # noqa: SIM115  (closed below)
-            except OSError as e:
-                raise cannot_write(path / name, e) from None
-            try:
-                size, dig = _copy(pieces, fh, path / name)
-                if durable:
-                    _sync(fh, path / name)
-            finally:
-                with contextlib.suppress(OSError):
-                    fh.close()
-            done.append((name, size, dig))
-        old = temp_path(path) if path.exists() else None
-        try:
-            if old is not None:
-                os.replace(path, old)
-            os.replace(tmp, path)
-            if durable:
-                _sync_dir(path)
-                _sync_dir(path.parent)
-        except OSError as e:
-            raise cannot_write(path, e) from None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        done = [_write_member(tmp, path, name, pieces, durable) for name, pieces in files]
+        _swap_in(tmp, path, durable)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     with contextlib.suppress(OSError):
         _remove_orphans(path)
     return _tree_digest(done)
+
+
+def _write_member(
+    tmp: Path, path: Path, name: str, pieces: Iterable[bytes], durable: bool
+) -> tuple[str, int, str]:
+    """One file of a directory being written: (name, size, digest)."""
+    try:
+        fh = open(tmp / name, "xb")  # noqa: SIM115  (closed below)
+    except OSError as e:
+        raise cannot_write(path / name, e) from None
+    try:
+        size, dig = _copy(pieces, fh, path / name)
+        if durable:
+            _sync(fh, path / name)
+    finally:
+        with contextlib.suppress(OSError):
+            fh.close()
+    return name, size, dig
+
+
+def _swap_in(tmp: Path, path: Path, durable: bool) -> None:
+    """Rename the finished directory ``tmp`` to ``path``, the old one (if any) aside and away."""
+    old = temp_path(path) if path.exists() else None
+    try:
+        if old is not None:
+            os.replace(path, old)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            if old is not None and not path.exists():
+                os.replace(old, path)  # the old archive back under its name
+            raise
+        if durable:
+            _sync_dir(path)
+            _sync_dir(path.parent)
+    except OSError as e:
+        raise cannot_write(path, e) from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -304,3 +304,76 @@ def test_directory_output_errors_are_plain(tmp_path, capsys):
     names = sorted(p.name for p in archive.iterdir())
     assert names[-1] == "toc.dat" and all(n.endswith(".dat") for n in names)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_tar_headers_are_pg_dump_s_and_hold_any_size():
+    """Members as pg_dump's tarCreateHeader makes them (mode 0600, uid 04000, gid 02000,
+    owner postgres, a fixed time), sizes of 8 GiB or more in GNU's base-256 form."""
+    import tarfile
+
+    from datagen.writers.archive import tar_header
+    from datagen.writers.pgdump import TAR_MTIME
+
+    small = tarfile.TarInfo.frombuf(tar_header("9.dat", 1234), "utf-8", "strict")
+    assert (small.name, small.size, small.mode, small.uid, small.gid) == (
+        "9.dat", 1234, 0o600, 0o4000, 0o2000,
+    )  # fmt: skip
+    assert (small.uname, small.gname, small.mtime) == ("postgres", "postgres", TAR_MTIME)
+    assert tar_header("9.dat", 1234)[124:136] == b"00000002322 "  # octal, then a space
+    huge = tarfile.TarInfo.frombuf(tar_header("9.dat", 9 * 2**30), "utf-8", "strict")
+    assert huge.size == 9 * 2**30
+
+
+def test_an_archive_after_other_bytes_records_where_its_blocks_really_are(made, tmp_path):
+    """Offsets are positions in the file: written after other bytes, they are shifted by
+    where the archive starts; to a file opened to append they stay unset."""
+    ds, _ = made
+    sink = io.BytesIO(b"#")
+    sink.seek(1)
+    datagen.generate(ds, sink, "custom")
+    data = sink.getvalue()
+    for dump_id, (desc, state, offset) in _read_toc(data[1:]).items():
+        if desc == "TABLE DATA":
+            assert state == 2 and data[offset] == 1
+            assert int.from_bytes(data[offset + 2 : offset + 6], "little") == dump_id
+    path = tmp_path / "appended.dump"
+    path.write_bytes(b"")
+    with open(path, "ab") as fh:
+        datagen.generate(ds, fh, "custom")
+    states = {s for d, s, _ in _read_toc(path.read_bytes()).values() if d == "TABLE DATA"}
+    assert states == {1}  # unset: pg_restore reads the blocks in order
+
+
+def test_a_failed_swap_keeps_the_old_archive(tmp_path, monkeypatch):
+    """Replacing a directory archive is two renames; when the second fails, the old archive
+    is put back under its name."""
+    import os
+
+    from datagen.errors import WriterError
+    from datagen.fileio import atomic_write_tree
+
+    target = tmp_path / "a.dir"
+    atomic_write_tree(target, [("toc.dat", [b"old"])])
+    real, calls = os.replace, []
+
+    def failing(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(WriterError, match="No space left on device"):
+        atomic_write_tree(target, [("toc.dat", [b"new"])])
+    monkeypatch.undo()
+    assert (target / "toc.dat").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.dir"]  # nothing left beside it
+
+
+def test_the_current_directory_is_never_an_output(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    spec = str(FIXTURES / "specs" / "archive_names.yaml")
+    for target in (".", str(tmp_path), ".."):
+        code, _, err = run_main(["generate", spec, "-f", "directory", "-o", target], capsys)
+        assert code == 1 and "is the current directory or holds it" in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -18,7 +18,7 @@ import datagen
 from datagen.api import generate_to_path
 from datagen.pipeline import build as pipeline
 from datagen.writers import deflate
-from datagen.writers.archive import TERMINATOR
+from datagen.writers.pgdump import TERMINATOR
 
 OUTPUTS = ["copy", "custom", "directory", "tar"]
 FILES = {"copy": "five.sql", "custom": "five.dump", "directory": "five.dir", "tar": "five.tar"}
@@ -208,3 +208,34 @@ def test_doit_clean_removes_a_directory_archive_whole(tmp_path):
     r = doit(repo)  # plain doit writes it again, the same
     assert r.returncode == 0, r.stderr
     assert pipeline.verify(repo) == []
+
+
+def test_the_lock_does_not_depend_on_what_else_the_cache_holds(tmp_path):
+    """A table's lock digest comes from the spec's own outputs: a cache that also holds the
+    table's COPY text (from an earlier spec) gives the lock a cold build gives."""
+    warm = make_repo(tmp_path / "warm", ["copy"])
+    build(warm)
+    spec = yaml.safe_load((warm / "datasets" / "five.yaml").read_text())
+    spec["outputs"] = ["sql"]
+    (warm / "datasets" / "five.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    build(warm)
+    cold = make_repo(tmp_path / "cold", ["sql"])
+    build(cold)
+    assert lock(warm) == lock(cold)
+
+
+def test_verify_names_a_tar_that_lost_a_member(tmp_path):
+    import tarfile
+
+    repo = make_repo(tmp_path / "r", ["tar"])
+    build(repo)
+    path = repo / "build" / "five.tar"
+    with tarfile.open(path) as tar:
+        toc = tar.extractfile("toc.dat").read()  # type: ignore[union-attr]
+    info = tarfile.TarInfo("toc.dat")
+    info.size = len(toc)
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        tar.addfile(info, io.BytesIO(toc))
+    (problem,) = pipeline.verify(repo)
+    assert problem.startswith("build/five.tar: not the archive datasets/five.lock.json describes")
+    assert "cannot be read" in problem and problem.endswith("to write it again")

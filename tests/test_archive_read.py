@@ -14,8 +14,8 @@ import datagen
 from datagen import api
 from datagen.api import generate_to_path
 from datagen.pipeline.jobs import run_chunk
-from datagen.writers.archive import TERMINATOR
 from datagen.writers.archive_read import ArchiveReadError, open_archive, text_digest
+from datagen.writers.pgdump import TERMINATOR
 
 SPEC = Path(__file__).parent / "fixtures" / "specs" / "archive_names.yaml"
 

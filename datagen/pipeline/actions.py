@@ -24,6 +24,7 @@ from ..fileio import (
     atomic_write_tree,
     combine_digests,
     file_digest,
+    is_archive_dir,
     read_json,
     stable_json,
     tree_digest,
@@ -89,10 +90,10 @@ def _piece_head(cache: Cache, key: str, kind: str) -> tuple[int, str]:
             head = fh.read(deflate.HEAD.size)
     except OSError:
         raise CacheError(f"cache object {key}.{kind} is missing or unreadable") from None
-    if len(head) != deflate.HEAD.size:
-        raise CacheError(f"cache object {key}.{kind} is damaged (shorter than its head)")
-    length, _, _, digest = deflate.HEAD.unpack(head)
-    return length, digest.hex()
+    try:
+        return deflate.text_of(head)
+    except ValueError:
+        raise CacheError(f"cache object {key}.{kind} is damaged (shorter than its head)") from None
 
 
 def table_text(manifest: dict[str, Any]) -> dict[str, Any] | None:
@@ -218,7 +219,7 @@ def remove_output(out: str, meta_path: str) -> None:
     """``doit clean`` of a directory archive: the directory (if it is one: it holds
     ``toc.dat``) and its meta."""
     path = Path(out)
-    if path.is_dir() and not path.is_symlink() and (path / "toc.dat").is_file():
+    if is_archive_dir(path):
         shutil.rmtree(path)
         print(f"removed {out}")
     Path(meta_path).unlink(missing_ok=True)
@@ -237,7 +238,10 @@ def lock_text(project: Project, spec: Path) -> str:
     tables = {}
     for q, tk in c.keys.items():
         m: dict[str, Any] = _manifest(cache, tk.key) or {}
-        enc: dict[str, Any] = table_text(m) or m.get("encodings", {}).get(main, {})
+        # only the spec's own encodings: a manifest shared with another dataset may hold more,
+        # and the lock must not depend on what else the cache happens to hold
+        own = {e: v for e, v in m.get("encodings", {}).items() if e in c.encodings()}
+        enc: dict[str, Any] = table_text({"encodings": own}) or own.get(main, {})
         tables[q] = {
             "input_key": tk.key,
             "rows": tk.rows,

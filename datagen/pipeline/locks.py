@@ -234,8 +234,8 @@ def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> lis
 
 def _archive_contents(c: SpecBuild, path: Path, fmt: str) -> tuple[int, str]:
     """(bytes, digest) of what the archive at ``path`` holds, read back, as a lock has it."""
-    from ..writers.archive import contents_digest
     from ..writers.archive_read import ArchiveReadError, open_archive, text_digest
+    from ..writers.pgdump import contents_digest
 
     archive = open_archive(path, fmt)
     tables = {e.dump_id: e.table for e in c.compiled.toc if e.desc == "TABLE DATA"}

@@ -4,7 +4,10 @@
 - :mod:`.codecs`  chunk encodings of already-generated rows (COPY text, INSERTs);
 - :mod:`.base`    the registry: :func:`register`, :data:`WRITERS`, :func:`writer_for`;
 - :mod:`.plain`   the plain SQL formats, ``copy`` and ``sql``;
-- :mod:`.archive` pg_dump's custom archive format, ``custom``, for pg_restore.
+- :mod:`.archive` pg_dump's archive formats, ``custom``, ``directory`` and ``tar``, for pg_restore;
+- :mod:`.pgdump`  their layout (header, table of contents), shared with the reader;
+- :mod:`.deflate` per-chunk compressed pieces, stitched into one zlib or gzip stream;
+- :mod:`.archive_read` reading an archive back (``datagen verify``).
 
 Nothing here generates data: callers hand writers encoded chunks (see :class:`.base.Writer`).
 """

@@ -1,41 +1,23 @@
 """pg_dump's archive formats, for ``pg_restore``: ``custom`` (``pg_dump -Fc``), ``directory``
-(``-Fd``) and ``tar`` (``-Ft``), at archive version 1.14.
+(``-Fd``) and ``tar`` (``-Ft``), at archive version 1.14 (the layout: :mod:`.pgdump`).
 
-Version 1.14 is what pg_dump 12 to 15 write and every pg_restore from 12 to 18 reads. The layout,
-read from PostgreSQL's ``pg_backup_archiver.c``, ``pg_backup_custom.c``, ``pg_backup_directory.c``
-and ``pg_backup_tar.c``:
-
-* a header: ``PGDMP``, the version bytes (1, 14, 0), the sizes of an int (4) and of an offset
-  (8), the format (1: custom; 3: tar, which the directory format writes too), the compression
-  level, the creation time (fixed here: a dump's bytes never depend on the day) and three strings
-  (database name, server and pg_dump version);
-* the table of contents: per entry its dump id, whether it has data, catalog ids, tag, kind,
-  section, the SQL to create and drop it, the COPY statement, schema, tablespace, table access
-  method, owner, the dump ids it depends on, then what the format adds: where the data block
-  starts (custom) or the name of the data file (directory, tar);
-* each table's data, the COPY text ending in ``\\.`` as pg_dump ends it: in the custom format a
-  block (type 1, the dump id, then frames of a length and bytes, zlib-compressed when the level is
-  above 0, closed by a zero length); in the directory format a file ``ID.dat.gz`` (gzip) or
-  ``ID.dat``; in the tar format a member ``ID.dat`` (tar archives are never compressed).
-
-Integers are a sign byte and four little-endian bytes; strings an int length (-1: none) and the
-bytes. Compressed data comes as per-chunk pieces (:mod:`.deflate`), made in parallel and, in a
-build, cached: the writers only stitch them.
-
-Example:
-    >>> text(None), text("ab")
-    (b'\\x01\\x01\\x00\\x00\\x00', b'\\x00\\x02\\x00\\x00\\x00ab')
+Compressed data comes as per-chunk pieces (:mod:`.deflate`), made in parallel and, in a build,
+cached: the writers only stitch them into each table's zlib (custom) or gzip (directory) stream.
+The custom format's data blocks are frames of a length and bytes, closed by a zero length; the
+directory format's data files are ``ID.dat.gz`` (``ID.dat`` uncompressed); the tar format's
+members ``ID.dat``, never compressed.
 """
 
 from __future__ import annotations
 
+import fcntl
+import io
 import itertools
+import os
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, BinaryIO
-
-import xxhash
 
 from . import (
     deflate,
@@ -43,101 +25,27 @@ from . import (
 )
 from .base import ChunkSizes, Files, TableData, Writer, register
 from .codecs import copy_encoding
-from .toc import DATA, POST, PRE, Toc, TocEntry
-
-MAGIC = b"PGDMP"
-VERSION = (1, 14, 0)
-INT_SIZE, OFF_SIZE = 4, 8
-FORMAT_CUSTOM, FORMAT_TAR = 1, 3  # pg_backup.h's archCustom, archTar (directory writes archTar)
-SECTION = {PRE: 2, DATA: 3, POST: 4}
-OFFSET_NOT_SET, OFFSET_SET, OFFSET_NO_DATA = 1, 2, 3
-BLOCK_DATA = 1
-SERVER_VERSION = "15.0"  # a constant: what the archive says it was dumped from
-FRAME = 1 << 20  # the most bytes one frame of a custom archive's data block holds
-DEFAULT_LEVEL = 1  # fast: the archive is for fixtures, not for storage
-TERMINATOR = b"\\.\n\n\n"  # as pg_dump ends a COPY: `pg_restore -f` output loads in psql
-TAR_MTIME = 946684800  # 2000-01-01, the archive's creation time too
-TAR_END = bytes(1024)  # two zero blocks end a tar archive
-
-
-def integer(i: int) -> bytes:
-    """pg_dump's WriteInt: a sign byte, then |i| in four little-endian bytes."""
-    return bytes([1 if i < 0 else 0]) + abs(i).to_bytes(INT_SIZE, "little")
-
-
-def text(s: str | None) -> bytes:
-    """pg_dump's WriteStr: the UTF-8 length then the bytes; -1 for no string."""
-    if s is None:
-        return integer(-1)
-    data = s.encode("utf-8")
-    return integer(len(data)) + data
-
-
-def header(fmt: int, level: int, dbname: str) -> bytes:
-    out = MAGIC + bytes([*VERSION, INT_SIZE, OFF_SIZE, fmt]) + integer(level)
-    # creation time as struct tm (sec, min, hour, mday, mon, year - 1900, isdst): 2000-01-01
-    out += b"".join(integer(v) for v in (0, 0, 0, 1, 0, 100, 0))
-    return out + text(dbname) + text(SERVER_VERSION) + text(SERVER_VERSION)
-
-
-def settings(after: int) -> list[TocEntry]:
-    """The session settings pg_dump records first (pg_restore applies them to its connection,
-    and to a script it writes): the encoding, standard strings (without it pg_restore assumes
-    ``off``, and a backslash in a quoted name or label would become an escape) and an empty
-    search path. Their dump ids follow the dataset's entries."""
-    sets = [
-        ("ENCODING", "SET client_encoding = 'UTF8';\n"),
-        ("STDSTRINGS", "SET standard_conforming_strings = 'on';\n"),
-        ("SEARCHPATH", "SELECT pg_catalog.set_config('search_path', '', false);\n"),
-    ]
-    return [
-        TocEntry(after + i, tag, tag, None, PRE, defn, "") for i, (tag, defn) in enumerate(sets, 1)
-    ]
-
-
-def has_data(e: TocEntry) -> bool:
-    return e.desc == "TABLE DATA"
-
-
-def entry(e: TocEntry, extra: bytes) -> bytes:
-    """One entry of the table of contents; ``extra`` is what the format adds after it."""
-    out = integer(e.dump_id) + integer(1 if has_data(e) else 0) + text("0") + text("0")
-    out += text(e.tag) + text(e.desc) + integer(SECTION[e.section])
-    out += text(e.defn) + text(e.drop_stmt) + text(e.copy_stmt)
-    out += text(e.namespace) + text(None) + text(None) + text("") + text("false")
-    return out + b"".join(text(str(d)) for d in e.dependencies) + text(None) + extra
-
-
-def offset(e: TocEntry, at: int | None) -> bytes:
-    """The custom format's extra: where the entry's data block starts (if known yet)."""
-    if not has_data(e):
-        return bytes([OFFSET_NO_DATA]) + bytes(OFF_SIZE)
-    if at is None:  # the same size either way: a table of contents has one length
-        return bytes([OFFSET_NOT_SET]) + bytes(OFF_SIZE)
-    return bytes([OFFSET_SET]) + at.to_bytes(OFF_SIZE, "little")
-
-
-def data_file(e: TocEntry) -> str:
-    """The name pg_dump gives an entry's data file in a directory or tar archive."""
-    return f"{e.dump_id}.dat" if has_data(e) else ""
-
-
-def listed(toc: Toc) -> list[TocEntry]:
-    """Every entry an archive lists: the session settings, then the dataset's."""
-    entries = list(toc)
-    return [*settings(len(entries)), *entries]
-
-
-def toc_file(toc: Toc, level: int) -> bytes:
-    """``toc.dat`` of a directory or tar archive: the header and the table of contents."""
-    entries = listed(toc)
-    head = header(FORMAT_TAR, level, toc.dataset_name) + integer(len(entries))
-    return head + b"".join(entry(e, text(data_file(e))) for e in entries)
-
-
-def _table(e: TocEntry) -> str:
-    assert e.table is not None
-    return e.table
+from .pgdump import (
+    BLOCK_DATA,
+    DEFAULT_LEVEL,
+    FORMAT_CUSTOM,
+    FRAME,
+    INT_SIZE,
+    TAR_END,
+    TAR_MTIME,
+    TERMINATOR,
+    contents_digest,
+    data_file,
+    entry,
+    has_data,
+    header,
+    integer,
+    listed,
+    offset,
+    table_of,
+    toc_file,
+)
+from .toc import Toc, TocEntry
 
 
 def _frames(stream: Iterable[bytes]) -> Iterator[bytes]:
@@ -164,24 +72,13 @@ def archive_contents(
     this for an archive instead of the file's digest, and it holds on any machine.
     :mod:`.archive_read` computes the same from an archive on disk.
     """
-    data = [(e.dump_id, *table_text(_table(e))) for e in listed(toc) if has_data(e)]
+    data = [(e.dump_id, *table_text(table_of(e))) for e in listed(toc) if has_data(e)]
     return contents_digest(writer.contents_head(toc), data)
 
 
-def contents_digest(head: bytes, tables: Iterable[tuple[int, int, str]]) -> tuple[int, str]:
-    """(bytes, digest) of an archive from its head and (dump id, text length, text digest) per
-    table, a table's text digest being that of its chunks' digests (each chunk's COPY text's
-    xxh3-128), as a lock's table digest is."""
-    h = xxhash.xxh3_128(head)
-    size = len(head)
-    for dump_id, n, digest in tables:
-        h.update(f"{dump_id}\t{n}\t{digest}\n".encode())
-        size += n + len(TERMINATOR)
-    return size, h.hexdigest()
-
-
 class Compressed(Writer):
-    """An archive format whose table data is zlib-compressed at ``level`` (0: stored)."""
+    """An archive format whose table data is zlib-compressed at ``level`` (0: the COPY text as
+    it is, uncompressed, as pg_dump writes it with ``-Z 0``)."""
 
     levels = range(10)
     archive = True
@@ -198,7 +95,7 @@ class Compressed(Writer):
         return deflate.piece(TERMINATOR, self.level) if self.level else TERMINATOR
 
     def chunks(self, table_data: TableData, e: TocEntry) -> Iterator[bytes]:
-        yield from table_data(_table(e))
+        yield from table_data(table_of(e))
         yield self.terminator()
 
 
@@ -218,7 +115,8 @@ class CustomWriter(Compressed):
 
     def __init__(self, level: int = DEFAULT_LEVEL) -> None:
         super().__init__(level)
-        self._rewrite: bytes | None = None
+        # what finish() needs to write the offsets: (toc, entries), data starts, archive size
+        self._rewrite: tuple[tuple[Toc, list[TocEntry]], dict[int, int], int] | None = None
 
     def contents_head(self, toc: Toc) -> bytes:
         return self._head(toc, listed(toc), None)
@@ -255,7 +153,7 @@ class CustomWriter(Compressed):
             at, starts = head_size, {}
             for e in data:
                 starts[e.dump_id] = at
-                at += self._block_size(chunk_sizes(_table(e)))
+                at += self._block_size(chunk_sizes(table_of(e)))
             yield self._head(toc, entries, starts)
             for e in data:
                 yield from self._block(e, table_data)
@@ -267,17 +165,33 @@ class CustomWriter(Compressed):
             for part in self._block(e, table_data):
                 at += len(part)
                 yield part
-        self._rewrite = self._head(toc, entries, starts)
+        self._rewrite = ((toc, entries), starts, at)  # for finish(): the offsets, the size
 
     def finish(self, fh: BinaryIO) -> None:
-        """Write the table of contents again with the data offsets, where ``fh`` can seek."""
-        if self._rewrite is None or not _seekable(fh):
+        """Write the table of contents again with the data offsets, where ``fh`` can seek.
+
+        The offsets are positions in the file: an archive that starts past its file's start
+        (a sink already written to) gets them shifted by where it starts. A file opened to
+        append (``>>``) cannot be written in place: its offsets stay unset."""
+        if self._rewrite is None or not _seekable(fh) or _appending(fh):
             return
-        end = fh.tell()
-        fh.seek(0)
-        fh.write(self._rewrite)
-        fh.seek(end)
+        (toc, entries), starts, size = self._rewrite
         self._rewrite = None
+        end = fh.tell()
+        begin = end - size
+        if begin < 0:
+            return
+        fh.seek(begin)
+        fh.write(self._head(toc, entries, {i: begin + at for i, at in starts.items()}))
+        fh.seek(end)
+
+
+def _appending(fh: BinaryIO) -> bool:
+    """Whether ``fh`` writes at the end whatever its position (``O_APPEND``)."""
+    try:
+        return bool(fcntl.fcntl(fh.fileno(), fcntl.F_GETFL) & os.O_APPEND)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return "a" in getattr(fh, "mode", "")
 
 
 def _seekable(fh: BinaryIO) -> bool:
@@ -312,12 +226,39 @@ class DirectoryWriter(Compressed):
                 yield data_file(e), chunks
 
 
+def _tar_number(value: int, width: int) -> bytes:
+    """A tar header's number field as pg_dump writes it (``print_tar_number``): octal digits
+    and a space, or, when octal does not fit (a member of 8 GiB or more), GNU's base-256 form
+    (a first byte of 0x80, then the number big-endian), which pg_restore reads too."""
+    if value < 1 << 3 * (width - 1):
+        return b"%0*o " % (width - 1, value)
+    return b"\x80" + value.to_bytes(width - 1, "big")
+
+
 def tar_header(name: str, size: int) -> bytes:
-    """A ustar member header as pg_dump writes them (mode 0600, uid 04000, gid 02000), with a
-    fixed time."""
-    info = tarfile.TarInfo(name)
-    info.size, info.mode, info.uid, info.gid, info.mtime = size, 0o600, 0o4000, 0o2000, TAR_MTIME
-    return info.tobuf(tarfile.USTAR_FORMAT, "utf-8", "strict")
+    """A ustar member header as pg_dump writes them (``tarCreateHeader``): mode 0600, uid 04000,
+    gid 02000, owner and group ``postgres``, and a fixed time."""
+    raw = name.encode("ascii")
+    fields = [
+        (0, raw.ljust(100, b"\0")),
+        (100, _tar_number(0o600, 8)),
+        (108, _tar_number(0o4000, 8)),
+        (116, _tar_number(0o2000, 8)),
+        (124, _tar_number(size, 12)),
+        (136, _tar_number(TAR_MTIME, 12)),
+        (148, b" " * 8),  # the checksum counts itself as spaces
+        (156, b"0"),  # a regular file
+        (257, b"ustar\x0000"),
+        (265, b"postgres".ljust(32, b"\0")),
+        (297, b"postgres".ljust(32, b"\0")),
+        (329, _tar_number(0, 8)),
+        (337, _tar_number(0, 8)),
+    ]
+    head = bytearray(tarfile.BLOCKSIZE)
+    for at, value in fields:
+        head[at : at + len(value)] = value
+    head[148:156] = _tar_number(sum(head), 8)
+    return bytes(head)
 
 
 def _padding(size: int) -> bytes:
@@ -348,13 +289,13 @@ class TarWriter(Writer):
             if not has_data(e):
                 continue
             if chunk_sizes is not None:
-                size = sum(chunk_sizes(_table(e))) + len(TERMINATOR)
+                size = sum(chunk_sizes(table_of(e))) + len(TERMINATOR)
                 yield tar_header(data_file(e), size)
-                yield from table_data(_table(e))
+                yield from table_data(table_of(e))
                 yield TERMINATOR + _padding(size)
                 continue
             with tempfile.TemporaryFile() as spool:
-                size = _spool(spool, itertools.chain(table_data(_table(e)), [TERMINATOR]))
+                size = _spool(spool, itertools.chain(table_data(table_of(e)), [TERMINATOR]))
                 yield tar_header(data_file(e), size)
                 spool.seek(0)
                 while block := spool.read(1 << 20):

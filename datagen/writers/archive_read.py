@@ -8,7 +8,7 @@ cannot read, never guesses.
 
 Example:
     >>> import io
-    >>> from datagen.writers.archive import integer, text
+    >>> from datagen.writers.pgdump import integer, text
     >>> r = _Reader(io.BytesIO(integer(-7) + text("ab") + text(None)))
     >>> r.int(), r.str(), r.str()
     (-7, 'ab', None)
@@ -28,7 +28,7 @@ import numpy as np
 import xxhash
 
 from ..fileio import combine_digests
-from .archive import (
+from .pgdump import (
     BLOCK_DATA,
     FORMAT_CUSTOM,
     FORMAT_TAR,
@@ -192,15 +192,20 @@ class Archive:
                         yield from iter(lambda: fh.read(READ), b"")
                 except (gzip.BadGzipFile, EOFError, zlib.error) as err:
                     raise ArchiveReadError(f"{packed.name} is damaged ({err})") from None
-            else:
+            elif plain.is_file():
                 with open(plain, "rb") as fh:
                     yield from iter(lambda: fh.read(READ), b"")
+            else:
+                raise ArchiveReadError(f"its data file {e.file} (or {e.file}.gz) is missing")
         else:
-            with tarfile.open(self.path, "r:") as tar:
-                member = tar.extractfile(e.file or "")
-                if member is None:
-                    raise ArchiveReadError(f"member {e.file} is not a file")
-                yield from iter(lambda: member.read(READ), b"")
+            try:
+                with tarfile.open(self.path, "r:") as tar:
+                    member = tar.extractfile(e.file or "")
+                    if member is None:
+                        raise ArchiveReadError(f"member {e.file} is not a file")
+                    yield from iter(lambda: member.read(READ), b"")
+            except (KeyError, tarfile.TarError) as err:
+                raise ArchiveReadError(f"its member {e.file} cannot be read ({err})") from None
 
 
 def text_digest(blocks: Iterable[bytes], rows: list[int]) -> tuple[int, str]:

@@ -146,6 +146,10 @@ def gzip_stream(pieces: Iterable[bytes]) -> Iterator[bytes]:
     yield FINAL_BLOCK + crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little")
 
 
-def text_digests(pieces: Iterable[bytes]) -> list[bytes]:
-    """The xxh3-128 digest of each piece's text, from the heads alone."""
-    return [HEAD.unpack_from(p)[3] for p in pieces]
+def text_of(head: bytes) -> tuple[int, str]:
+    """(length, xxh3-128 hex) of the text a piece holds, from its head (the first
+    :data:`HEAD` bytes); ValueError when ``head`` is shorter."""
+    if len(head) < HEAD.size:
+        raise ValueError("shorter than a piece's head")
+    length, _, _, digest = HEAD.unpack_from(head)
+    return length, digest.hex()
