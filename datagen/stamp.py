@@ -1,0 +1,162 @@
+"""A no-op ``datagen build`` or ``check`` without the build machinery: the stamp.
+
+After a build of a whole repository succeeds (and its locks match their specs), it writes
+``cache/stamp.json``: a digest of everything a no-op depends on, read with ``stat`` and a few
+small reads. ``datagen build`` and ``datagen check`` compute the same digest before importing
+anything heavy (numpy, jsonschema, Faker, doit, click) and, when it matches, print what the full
+path would print and stop. Anything different, missing or unreadable and the normal path runs:
+a stale stamp costs time, never a wrong answer, because every input of the answer is in the
+digest:
+
+* every spec in ``datasets/`` and every lock, by content (they are small);
+* every file under ``build/`` (a directory archive's files too), by name, size and time;
+* ``cache/``: the modification time of each ``cache/objects/`` folder (an object added,
+  removed or replaced changes it) and of each output record in ``cache/outputs/``;
+* the code: this datagen's own files and the installed faker, numpy and pglast (their
+  ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version.
+
+Only stdlib modules are imported here. The stamp says nothing when the repository is given
+names (``datagen build shop``): only a whole-repository build writes it, and only a whole-
+repository ``build`` or ``check`` reads it.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> fresh(root) is None      # no stamp: the normal path runs
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+STAMP = Path("cache") / "stamp.json"
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+LIBRARIES = ("faker", "numpy", "pglast")  # what shapes the bytes besides datagen itself
+
+
+def _stat(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _files(top: Path) -> list[Path]:
+    """Every file under ``top``, sorted (no symlinks followed into directories)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        out += [Path(dirpath) / f for f in sorted(filenames) if not f.endswith(".pyc")]
+    return out
+
+
+def _code() -> list[str]:
+    """This datagen's files, the libraries' ``__init__.py``, the Python version."""
+    here = Path(__file__).parent
+    lines = [f"python {sys.version}"]
+    lines += [f"datagen/{p.relative_to(here)} {_stat(p)}" for p in _files(here)]
+    for lib in LIBRARIES:
+        spec = importlib.util.find_spec(lib)
+        origin = spec.origin if spec is not None else None
+        lines.append(f"{lib} {origin} {_stat(Path(origin)) if origin else '-'}")
+    return lines
+
+
+def state(root: Path) -> str:
+    """The digest of what a no-op build of ``root`` depends on (OSError when unreadable)."""
+    h = hashlib.blake2b(digest_size=16)
+
+    def add(line: str) -> None:
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+
+    datasets = root / "datasets"
+    for p in sorted(datasets.iterdir()):
+        if p.suffix in SPEC_SUFFIXES and p.is_file():  # specs and locks alike, by content
+            add(f"datasets/{p.name} {hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()}")
+    build = root / "build"
+    if build.is_dir():
+        for p in _files(build):
+            add(f"{p.relative_to(root)} {_stat(p)}")
+    objects = root / "cache" / "objects"
+    if objects.is_dir():
+        for p in sorted(objects.iterdir()):
+            add(f"cache/objects/{p.name} {p.stat().st_mtime_ns}")
+    outputs = root / "cache" / "outputs"
+    if outputs.is_dir():
+        for p in sorted(outputs.iterdir()):
+            add(f"cache/outputs/{p.name} {_stat(p)}")
+    for line in _code():
+        add(line)
+    return h.hexdigest()
+
+
+def write(root: Path, lines: list[str]) -> None:
+    """Record that ``root`` is built and checked: a no-op build prints ``lines``."""
+    path = root / STAMP
+    doc = {"state": state(root), "lines": lines}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(doc, sort_keys=True) + "\n", "utf-8")
+    os.replace(tmp, path)
+
+
+def remove(root: Path) -> None:
+    """Forget the stamp (a build is about to change what it describes)."""
+    with contextlib.suppress(OSError):
+        (root / STAMP).unlink(missing_ok=True)
+
+
+def fresh(root: Path) -> list[str] | None:
+    """What a no-op build of ``root`` prints, when the stamp matches the repository as it is
+    now; None when it does not, or anything cannot be read (the normal path then runs)."""
+    try:
+        doc = json.loads((root / STAMP).read_text("utf-8"))
+        if not isinstance(doc, dict) or doc.get("state") != state(root):
+            return None
+        lines = doc.get("lines")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        return None
+    return lines
+
+
+def _root(args: list[str]) -> Path | None:
+    """The repository of ``build``/``check`` arguments that name no dataset (``-C DIR`` and,
+    for a build, ``-j N`` allowed); None for anything else."""
+    root = "."
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg in ("-C", "--directory") and rest:
+            root = rest.pop(0)
+        elif arg.startswith("--directory="):
+            root = arg.partition("=")[2]
+        elif arg in ("-j", "--jobs") and rest and rest[0].isdigit():
+            rest.pop(0)
+        elif arg.startswith("--jobs=") and arg.partition("=")[2].isdigit():
+            continue
+        else:
+            return None
+    return Path(root).resolve()
+
+
+def no_op(argv: list[str]) -> bool:
+    """``datagen build`` or ``datagen check`` answered from a fresh stamp: True when done."""
+    if not argv or argv[0] not in ("build", "check"):
+        return False
+    args = argv[1:]
+    if argv[0] == "check" and any(a in ("-j", "--jobs") or a.startswith("--jobs=") for a in args):
+        return False
+    root = _root(args)
+    if root is None:
+        return False
+    lines = fresh(root)
+    if lines is None:
+        return False
+    print("\n".join(lines) if argv[0] == "build" else "all locks match their specs")
+    return True
