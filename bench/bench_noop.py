@@ -2,9 +2,9 @@
 
     python bench/bench_noop.py [--tables N] [--repeat K]
 
-Builds a repository of N small tables (one spec) plus the bench_build dataset's shape at a
-small scale, then times, each as a fresh `python -m datagen` process (interpreter start-up
-included), best of --repeat:
+Builds a repository of N small tables in one spec (table i references table (i - 1) // 2: a
+binary tree of foreign keys), then times, each as a fresh `python -m datagen` process
+(interpreter start-up included), best of --repeat:
 
 * `python -c pass`: the interpreter alone, the floor;
 * `datagen build` and `datagen check` answered from the stamp (cache/stamp.json);
@@ -32,7 +32,9 @@ def spec(tables: int) -> dict:
     for i in range(tables):
         cols = [{"name": "id", "type": "bigserial", "primary_key": True}]
         if i:
-            cols.append({"name": "parent_id", "type": "bigint", "references": f"t{i - 1}.id"})
+            cols.append(
+                {"name": "parent_id", "type": "bigint", "references": f"t{(i - 1) // 2}.id"}
+            )
         cols += [{"name": "email", "type": "text"}, {"name": "created_at", "type": "timestamptz"}]
         out.append({"name": f"t{i}", "rows": 100, "columns": cols})
     return {"version": 1, "name": "many", "seed": 1, "tables": out}
