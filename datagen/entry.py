@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> None:
 
         if stamp.no_op(args):
             return
+    # datagen does no linear algebra: OpenBLAS's thread pool only costs start-up, in every worker
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from .cli import main as cli_main
 
     cli_main(argv)

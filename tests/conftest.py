@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,10 @@ from click.testing import CliRunner
 from pgcluster import Cluster, find_bindir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Faker-built lists are kept on disk (datagen.generators.poolcache): the tests use a cache of
+# their own (cold at the start of every session), never the user's ~/.cache
+os.environ.setdefault("DATAGEN_POOL_CACHE", tempfile.mkdtemp(prefix="datagen-pools-"))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import rand
+from . import poolcache
 from .translit import romanise
 from .words import DEFAULT_LOCALE, POOL_SEED, Pool, _provider, _words_and_weights, make_pool
 
@@ -163,33 +164,37 @@ def phone_templates(locale: str) -> list[str]:
     digits (the subscriber part, never the country or area code) replaced by ``#`` to fill per
     row. Locales without ``phone_number`` (en_PH...) use their provider's other ``*_number``
     methods (mobile and landline numbers)."""
-    from faker import Faker
 
-    fake = Faker(locale)
-    fake.seed_instance(POOL_SEED)
-    methods = [fake.phone_number] if hasattr(fake, "phone_number") else [
-        getattr(fake, m) for m in sorted(vars(_provider("phone_number", locale)))
-        if m.endswith("_number") and not m.startswith("_") and hasattr(fake, m)
-    ]  # fmt: skip
-    if not methods:
-        return phone_templates(DEFAULT_LOCALE)
-    out = []
-    for i in range(1024):  # every shape the locale's formats make, at a fraction of a second
-        number = str(methods[i % len(methods)]())
-        if _EXTENSION.search(number):
-            continue  # 555-123-4567x8901: a desk extension is no one's own number
-        n = sum(c.isdigit() for c in number)
-        keep = max(n - 7, n // 3)
-        seen, chars = 0, []
-        for c in number:
-            if c.isdigit():
-                seen += 1
-                chars.append(c if seen <= keep else "#")
-            elif c.isascii() and c.isprintable() and c != "#":
-                chars.append(c)
-        out.append("".join(chars).strip())
-    # short service numbers (ar_AE's 3-digit 912) are no one's phone number
-    return [t for t in out if sum(c.isdigit() or c == "#" for c in t) >= 6] or out
+    def build() -> list[str]:
+        from faker import Faker
+
+        fake = Faker(locale)
+        fake.seed_instance(POOL_SEED)
+        methods = [fake.phone_number] if hasattr(fake, "phone_number") else [
+            getattr(fake, m) for m in sorted(vars(_provider("phone_number", locale)))
+            if m.endswith("_number") and not m.startswith("_") and hasattr(fake, m)
+        ]  # fmt: skip
+        if not methods:
+            return phone_templates(DEFAULT_LOCALE)
+        out = []
+        for i in range(1024):  # every shape the locale's formats make, at a fraction of a second
+            number = str(methods[i % len(methods)]())
+            if _EXTENSION.search(number):
+                continue  # 555-123-4567x8901: a desk extension is no one's own number
+            n = sum(c.isdigit() for c in number)
+            keep = max(n - 7, n // 3)
+            seen, chars = 0, []
+            for c in number:
+                if c.isdigit():
+                    seen += 1
+                    chars.append(c if seen <= keep else "#")
+                elif c.isascii() and c.isprintable() and c != "#":
+                    chars.append(c)
+            out.append("".join(chars).strip())
+        # short service numbers (ar_AE's 3-digit 912) are no one's phone number
+        return [t for t in out if sum(c.isdigit() or c == "#" for c in t) >= 6] or out
+
+    return poolcache.strings(f"phone_templates.1024.{POOL_SEED}", locale, build)
 
 
 def locale_problem(locale: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import rand
+from . import poolcache
 
 DEFAULT_LOCALE = "en_US"
 POOL_SEED = 20240101  # fixed: pools depend on the locale and Faker's version only
@@ -129,17 +130,27 @@ def cities(locale: str) -> Pool:
 
 @functools.cache
 def faker_pool(locale: str, method: str, size: int = 2048) -> Pool:
-    """Values Faker builds by calling a provider method, made once with a fixed seed."""
-    from faker import Faker
+    """Values Faker builds by calling a provider method, made once with a fixed seed (and kept
+    on disk: :mod:`.poolcache`)."""
 
-    fake = Faker(locale)
-    fake.seed_instance(POOL_SEED)
-    fn = getattr(fake, method)
-    values = list(dict.fromkeys(str(fn()) for _ in range(size)))
-    return make_pool(values)
+    def build() -> list[str]:
+        from faker import Faker
+
+        fake = Faker(locale)
+        fake.seed_instance(POOL_SEED)
+        fn = getattr(fake, method)
+        return list(dict.fromkeys(str(fn()) for _ in range(size)))
+
+    return make_pool(poolcache.strings(f"{method}.{size}.{POOL_SEED}", locale, build))
 
 
+@functools.cache
 def available_locales() -> list[str]:
-    from faker.config import AVAILABLE_LOCALES
+    """Faker's locales (importing ``faker.config`` scans Faker's files: kept on disk too)."""
 
-    return list(AVAILABLE_LOCALES)
+    def build() -> list[str]:
+        from faker.config import AVAILABLE_LOCALES
+
+        return list(AVAILABLE_LOCALES)
+
+    return poolcache.strings("available_locales", "-", build)
