@@ -69,9 +69,68 @@ def lengths(col: np.ndarray) -> np.ndarray:
     return np.strings.str_len(col)
 
 
+_POW10 = 10 ** np.arange(20, dtype=np.uint64)  # 1 .. 10**19
+_Q = np.arange(10000, dtype=np.uint64)
+#: "0000" .. "9999" as little-endian words (the first digit in the lowest byte)
+_QUADS = np.bitwise_or.reduce(
+    [(_Q // 10 ** (3 - i) % 10 + 48) << np.uint64(8 * i) for i in range(4)]
+)
+
+
+def _eight(x: np.ndarray) -> np.ndarray:
+    """Numbers below 10**8 as eight zero-padded ASCII digits in a little-endian word."""
+    x = x.astype(np.int64, copy=False)  # an int64 index: taking by uint64 is 7x slower
+    hi = x // 10000
+    return _QUADS.take(hi) | (_QUADS.take(x - hi * 10000) << np.uint64(32))
+
+
+def _put(out: np.ndarray, at: int, words: np.ndarray, dtype: str = "<u8") -> None:
+    """Write one word per row of the (rows, width) uint8 matrix ``out`` at byte ``at``."""
+    dst: np.ndarray = np.ndarray(
+        len(words), dtype=dtype, buffer=out, offset=at, strides=(out.shape[1],)
+    )
+    dst[:] = words
+
+
 def ints(values: np.ndarray) -> np.ndarray:
-    """Decimal text of integers."""
-    return np.asarray(values, dtype=np.int64).astype("S20")
+    """Decimal text of integers, as ``astype("S20")`` makes it (``S20``, NUL padded).
+
+    Eight digits at a time from a table of four-digit words, then each row's leading zeros
+    shifted out of its words (``astype`` formats value by value: 15x slower).
+    """
+    v = np.asarray(values, dtype=np.int64)
+    shape, v = v.shape, v.ravel()
+    out = np.zeros((len(v), 20), dtype=np.uint8)
+    if not len(v):
+        return out.view("S20").reshape(shape)
+    neg = v < 0
+    mag = v.astype(np.uint64)
+    np.negative(mag, out=mag, where=neg)  # modulo 2**64: right for int64's minimum too
+    length = neg.astype(np.int64) + 1
+    for p in _POW10[1 : len(str(int(mag.max())))]:
+        length += mag >= p
+    k = (int(length.max()) + 7) // 8  # words of eight characters
+    if k == 1:
+        words = _eight(mag)[:, None]
+    else:
+        top = mag // (_POW10[16] if k == 3 else _POW10[8])
+        rest = mag - top * (_POW10[16] if k == 3 else _POW10[8])
+        mid = rest // _POW10[8]
+        low = [_eight(mid), _eight(rest - mid * _POW10[8])] if k == 3 else [_eight(rest)]
+        words = np.stack([_eight(top), *low], axis=1)
+    skip = 8 * k - length  # leading zeros to drop, the sign written over the last of them
+    if neg.any():
+        words.view(np.uint8)[neg, skip[neg]] = ord("-")
+    bits = (skip & 7).astype(np.uint64) * np.uint64(8)
+    if k == 1:
+        _put(out, 0, words[:, 0] >> bits)
+        return out.view("S20").reshape(shape)
+    padded = np.concatenate([words, np.zeros_like(words)], axis=1)  # whole words first
+    words = np.take_along_axis(padded, (skip >> 3)[:, None] + np.arange(k + 1), axis=1)
+    for i in range(k):  # then bytes: a shift by 64 bits done as 63 and 1 (64 is undefined)
+        word = (words[:, i] >> bits) | ((words[:, i + 1] << (np.uint64(63) - bits)) << np.uint64(1))
+        _put(out, 8 * i, word if i < 2 else word.astype(np.uint32), "<u8" if i < 2 else "<u4")
+    return out.view("S20").reshape(shape)
 
 
 def fixed_digits(m: np.ndarray, at: int, values: np.ndarray, width: int) -> None:
