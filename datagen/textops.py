@@ -37,31 +37,55 @@ def from_matrix(m: np.ndarray) -> np.ndarray:
     )
 
 
+def _width(col: np.ndarray) -> int:
+    """The longest value's byte length: the first byte column that is NUL in every row (no
+    value holds a NUL, so every column after it is NUL too), found by bisection."""
+    m = matrix(col)
+    lo, hi = 0, m.shape[1]
+    if hi and m[:, hi - 1].any():
+        return hi
+    while lo < hi:  # some row is longer than lo, none longer than hi
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if m[:, mid].any() else (lo, mid)
+    return lo
+
+
+def _field(buf: np.ndarray, at: int, width: int, stride: int) -> np.ndarray:
+    """Bytes ``at..at+width`` of each ``stride``-byte row of ``buf`` as one ``V`` item a row."""
+    return np.ndarray(len(buf) * buf.itemsize // stride, f"V{width}", buf, at, (stride,))
+
+
 def join_rows(
     cols: Sequence[np.ndarray], sep: bytes, end: bytes, start: bytes = b"", between: bytes = b""
 ) -> bytes:
-    """Rows of ``start v1 sep v2 ... end``, one per array element, joined by ``between``."""
+    """Rows of ``start v1 sep v2 ... end``, one per array element, joined by ``between``.
+
+    Each column is cut to its longest value, the row's fixed bytes laid down once for all rows
+    (a template row broadcast) and each column copied in as one item a row: then the NULs go.
+    """
     n = len(cols[0])
     if n == 0:
         return b""
-    pieces: list[np.ndarray] = []
-
-    def fixed(text: bytes) -> None:
-        if text:
-            pieces.append(np.broadcast_to(np.frombuffer(text, np.uint8), (n, len(text))))
-
-    fixed(start)
-    for k, col in enumerate(cols):
+    cols = [np.ascontiguousarray(c) for c in cols]
+    widths = [_width(c) for c in cols]
+    template, places = bytearray(start), []
+    for k, w in enumerate(widths):
         if k:
-            fixed(sep)
-        pieces.append(matrix(col))
-    fixed(end)
-    m = np.hstack(pieces) if len(pieces) > 1 else pieces[0]
-    if between:
-        m = np.hstack([m, np.broadcast_to(np.frombuffer(between, np.uint8), (n, len(between)))])
-    flat = m.ravel()
-    out = flat[flat != 0].tobytes()
-    return out[: len(out) - len(between)] if between else out
+            template += sep
+        places.append(len(template))
+        template += bytes(w)
+    template += end + between
+    row = len(template)
+    if not row:
+        return b""
+    out = np.empty(n, dtype=f"V{row}")
+    out[:] = np.frombuffer(bytes(template), dtype=f"V{row}")[0]
+    flat = out.view(np.uint8)
+    for col, at, w in zip(cols, places, widths, strict=True):
+        if w:
+            _field(flat, at, w, row)[...] = _field(col.view(np.uint8), 0, w, col.dtype.itemsize)
+    data = flat[flat != 0].tobytes()
+    return data[: len(data) - len(between)] if between else data
 
 
 def lengths(col: np.ndarray) -> np.ndarray:
