@@ -157,12 +157,49 @@ def ints(values: np.ndarray) -> np.ndarray:
     return out.view("S20").reshape(shape)
 
 
+_ASCII4 = _QUADS.astype("<u4")  # "0000" .. "9999", one little-endian word each
+_ASCII2 = _ASCII4[:100] >> np.uint32(16)  # "00" .. "99"
+_LOW4 = _ASCII4.byteswap() - np.uint32(0x30303030)  # digit values, the lowest digit first
+
+
+def _words(m: np.ndarray, at: int, size: int) -> np.ndarray:
+    """Columns ``at..at+size`` of each row of ``m`` as one ``size``-byte word (a view)."""
+    return m[:, at : at + size].view(f"<u{size}")[:, 0]
+
+
 def fixed_digits(m: np.ndarray, at: int, values: np.ndarray, width: int) -> None:
-    """Write ``values`` zero-padded to ``width`` digits into columns ``at..at+width`` of ``m``."""
-    v = np.asarray(values, dtype=np.int64).copy()
-    for pos in range(at + width - 1, at - 1, -1):
-        m[:, pos] = _DIGITS[v % 10]
-        v //= 10
+    """Write ``values`` zero-padded to ``width`` digits into columns ``at..at+width`` of ``m``
+    (the last ``width`` digits of ``values`` modulo ``10**width``), from tables of words."""
+    v = np.broadcast_to(np.asarray(values, dtype=np.int64), m.shape[:1])
+    if width > 18 or m.dtype != np.uint8 or m.strides[1] != 1:  # digit by digit
+        v = v.copy()
+        for pos in range(at + width - 1, at - 1, -1):  # (10**width overflows: leading 9s)
+            m[:, pos] = _DIGITS[v % 10]
+            v //= 10
+        return
+    if len(v) and (v.min() < 0 or v.max() >= 10**width):
+        v = v % 10**width
+    end = at + width
+    while end - at >= 4:  # the last four digits, then the four before them ...
+        q = v // 10000
+        _words(m, end - 4, 4)[:] = _ASCII4.take(v - q * 10000)
+        end, v = end - 4, q
+    if end - at >= 2:
+        q = v // 100
+        _words(m, end - 2, 2)[:] = _ASCII2.take(v - q * 100)
+        end, v = end - 2, q
+    if end > at:
+        m[:, at] = v.astype(np.uint8) + np.uint8(48)
+
+
+def low_digits(bits: np.ndarray, count: int) -> np.ndarray:
+    """(rows, count) uint8: digit ``j`` of each uint64 (``bits // 10**j % 10``), lowest first."""
+    out = np.empty((len(bits), count + 3), dtype=np.uint8)
+    for j in range(0, count, 4):
+        q = bits // np.uint64(10000)
+        _words(out, j, 4)[:] = _LOW4.take((bits - q * np.uint64(10000)).view(np.int64))
+        bits = q
+    return out[:, :count]
 
 
 def decimals(units: np.ndarray, scale: int) -> np.ndarray:
@@ -182,12 +219,13 @@ def decimals(units: np.ndarray, scale: int) -> np.ndarray:
     return out
 
 
+_HEX2 = (_HEX[np.arange(256) >> 4] | (_HEX[np.arange(256) & 15].astype("<u2") << 8)).astype("<u2")
+
+
 def hex_bytes(raw: np.ndarray) -> np.ndarray:
-    """(rows, k) uint8 -> (rows, 2k) uint8 of lowercase hex digits."""
-    out = np.empty((raw.shape[0], raw.shape[1] * 2), dtype=np.uint8)
-    out[:, 0::2] = _HEX[raw >> 4]
-    out[:, 1::2] = _HEX[raw & 15]
-    return out
+    """(rows, k) uint8 -> (rows, 2k) uint8 of lowercase hex digits (two a byte from a table)."""
+    pairs = _HEX2.take(np.asarray(raw, dtype=np.uint8).astype(np.intp))
+    return pairs.view(np.uint8).reshape(raw.shape[0], raw.shape[1] * 2)
 
 
 def map_where(col: np.ndarray, mask: np.ndarray, fn: Callable[[bytes], bytes]) -> np.ndarray:

@@ -111,3 +111,70 @@ def test_join_rows_views_and_empty() -> None:
     cols = [base[::-1], np.array([b"", b"", b""], dtype="S1"), base[[0, 0, 1]]]
     assert textops.join_rows(cols, b"\t", b"\n") == old_join_rows(cols, b"\t", b"\n")
     assert textops.join_rows([base[:0], base[:0]], b"\t", b"\n") == b""
+
+
+def old_fixed_digits(m: np.ndarray, at: int, values: np.ndarray, width: int) -> None:
+    v = np.asarray(values, dtype=np.int64).copy()
+    for pos in range(at + width - 1, at - 1, -1):
+        m[:, pos] = np.frombuffer(b"0123456789", dtype=np.uint8)[v % 10]
+        v //= 10
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(int64s, max_size=30), st.integers(0, 20), st.integers(0, 3), st.integers(0, 2))
+def test_fixed_digits(values: list[int], width: int, at: int, layout: int) -> None:
+    v = np.array(values, dtype=np.int64)
+    old = np.full((len(v), at + width + 2), 7, dtype=np.uint8)
+    wide = np.full((len(v), 2 * old.shape[1]), 7, dtype=np.uint8)
+    # contiguous; rows apart (a slice of a wider matrix: commerce's body); bytes apart
+    new = [old.copy(), wide[:, 3 : 3 + old.shape[1]], wide[:, ::2]][layout]
+    textops.fixed_digits(new, at, v, width)
+    old_fixed_digits(old, at, v, width)
+    assert (new == old).all()
+
+
+def test_fixed_digits_scalar_and_range() -> None:
+    new, old = np.zeros((3, 6), np.uint8), np.zeros((3, 6), np.uint8)
+    textops.fixed_digits(new, 1, np.int64(42), 4)
+    old_fixed_digits(old, 1, np.int64(42), 4)
+    assert (new == old).all()
+    v = np.arange(-10001, 10001, dtype=np.int64)
+    for width in range(1, 7):
+        new, old = np.zeros((len(v), width), np.uint8), np.zeros((len(v), width), np.uint8)
+        textops.fixed_digits(new[:, :width], 0, v, width)
+        old_fixed_digits(old, 0, v, width)
+        assert (new == old).all()
+
+
+def old_low_digits(bits: np.ndarray, count: int) -> np.ndarray:
+    out = np.empty((len(bits), count), dtype=np.uint8)
+    for j in range(count):
+        out[:, j] = bits % np.uint64(10)
+        bits = bits // np.uint64(10)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=30), st.integers(0, 19))
+def test_low_digits(values: list[int], count: int) -> None:
+    bits = np.array(values, dtype=np.uint64)
+    assert (textops.low_digits(bits, count) == old_low_digits(bits, count)).all()
+    assert textops.low_digits(bits, count).shape == (len(bits), count)
+
+
+def old_hex_bytes(raw: np.ndarray) -> np.ndarray:
+    out = np.empty((raw.shape[0], raw.shape[1] * 2), dtype=np.uint8)
+    hexdigits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    out[:, 0::2] = hexdigits[raw >> 4]
+    out[:, 1::2] = hexdigits[raw & 15]
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(hnp.arrays(np.uint8, st.tuples(st.integers(0, 6), st.integers(0, 17))), st.booleans())
+def test_hex_bytes(raw: np.ndarray, sliced: bool) -> None:
+    if sliced:  # callers pass column slices of wider matrices
+        raw = raw[:, 1:]
+    new = textops.hex_bytes(raw)
+    assert new.dtype == np.uint8 and new.flags.writeable
+    assert (new == old_hex_bytes(raw)).all() and new.shape == old_hex_bytes(raw).shape
