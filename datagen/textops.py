@@ -37,31 +37,55 @@ def from_matrix(m: np.ndarray) -> np.ndarray:
     )
 
 
+def _width(col: np.ndarray) -> int:
+    """The longest value's byte length: the first byte column that is NUL in every row (no
+    value holds a NUL, so every column after it is NUL too), found by bisection."""
+    m = matrix(col)
+    lo, hi = 0, m.shape[1]
+    if hi and m[:, hi - 1].any():
+        return hi
+    while lo < hi:  # some row is longer than lo, none longer than hi
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if m[:, mid].any() else (lo, mid)
+    return lo
+
+
+def _field(buf: np.ndarray, at: int, width: int, stride: int) -> np.ndarray:
+    """Bytes ``at..at+width`` of each ``stride``-byte row of ``buf`` as one ``V`` item a row."""
+    return np.ndarray(len(buf) * buf.itemsize // stride, f"V{width}", buf, at, (stride,))
+
+
 def join_rows(
     cols: Sequence[np.ndarray], sep: bytes, end: bytes, start: bytes = b"", between: bytes = b""
 ) -> bytes:
-    """Rows of ``start v1 sep v2 ... end``, one per array element, joined by ``between``."""
+    """Rows of ``start v1 sep v2 ... end``, one per array element, joined by ``between``.
+
+    Each column is cut to its longest value, the row's fixed bytes laid down once for all rows
+    (a template row broadcast) and each column copied in as one item a row: then the NULs go.
+    """
     n = len(cols[0])
     if n == 0:
         return b""
-    pieces: list[np.ndarray] = []
-
-    def fixed(text: bytes) -> None:
-        if text:
-            pieces.append(np.broadcast_to(np.frombuffer(text, np.uint8), (n, len(text))))
-
-    fixed(start)
-    for k, col in enumerate(cols):
+    cols = [np.ascontiguousarray(c) for c in cols]
+    widths = [_width(c) for c in cols]
+    template, places = bytearray(start), []
+    for k, w in enumerate(widths):
         if k:
-            fixed(sep)
-        pieces.append(matrix(col))
-    fixed(end)
-    m = np.hstack(pieces) if len(pieces) > 1 else pieces[0]
-    if between:
-        m = np.hstack([m, np.broadcast_to(np.frombuffer(between, np.uint8), (n, len(between)))])
-    flat = m.ravel()
-    out = flat[flat != 0].tobytes()
-    return out[: len(out) - len(between)] if between else out
+            template += sep
+        places.append(len(template))
+        template += bytes(w)
+    template += end + between
+    row = len(template)
+    if not row:
+        return b""
+    out = np.empty(n, dtype=f"V{row}")
+    out[:] = np.frombuffer(bytes(template), dtype=f"V{row}")[0]
+    flat = out.view(np.uint8)
+    for col, at, w in zip(cols, places, widths, strict=True):
+        if w:
+            _field(flat, at, w, row)[...] = _field(col.view(np.uint8), 0, w, col.dtype.itemsize)
+    data = flat[flat != 0].tobytes()
+    return data[: len(data) - len(between)] if between else data
 
 
 def lengths(col: np.ndarray) -> np.ndarray:
@@ -69,17 +93,113 @@ def lengths(col: np.ndarray) -> np.ndarray:
     return np.strings.str_len(col)
 
 
+_POW10 = 10 ** np.arange(20, dtype=np.uint64)  # 1 .. 10**19
+_Q = np.arange(10000, dtype=np.uint64)
+#: "0000" .. "9999" as little-endian words (the first digit in the lowest byte)
+_QUADS = np.bitwise_or.reduce(
+    [(_Q // 10 ** (3 - i) % 10 + 48) << np.uint64(8 * i) for i in range(4)]
+)
+
+
+def _eight(x: np.ndarray) -> np.ndarray:
+    """Numbers below 10**8 as eight zero-padded ASCII digits in a little-endian word."""
+    x = x.astype(np.int64, copy=False)  # an int64 index: taking by uint64 is 7x slower
+    hi = x // 10000
+    return _QUADS.take(hi) | (_QUADS.take(x - hi * 10000) << np.uint64(32))
+
+
+def _put(out: np.ndarray, at: int, words: np.ndarray, dtype: str = "<u8") -> None:
+    """Write one word per row of the (rows, width) uint8 matrix ``out`` at byte ``at``."""
+    dst: np.ndarray = np.ndarray(
+        len(words), dtype=dtype, buffer=out, offset=at, strides=(out.shape[1],)
+    )
+    dst[:] = words
+
+
 def ints(values: np.ndarray) -> np.ndarray:
-    """Decimal text of integers."""
-    return np.asarray(values, dtype=np.int64).astype("S20")
+    """Decimal text of integers, as ``astype("S20")`` makes it (``S20``, NUL padded).
+
+    Eight digits at a time from a table of four-digit words, then each row's leading zeros
+    shifted out of its words (``astype`` formats value by value: 15x slower).
+    """
+    v = np.asarray(values, dtype=np.int64)
+    shape, v = v.shape, v.ravel()
+    out = np.zeros((len(v), 20), dtype=np.uint8)
+    if not len(v):
+        return out.view("S20").reshape(shape)
+    neg = v < 0
+    mag = v.astype(np.uint64)
+    np.negative(mag, out=mag, where=neg)  # modulo 2**64: right for int64's minimum too
+    length = neg.astype(np.int64) + 1
+    for p in _POW10[1 : len(str(int(mag.max())))]:
+        length += mag >= p
+    k = (int(length.max()) + 7) // 8  # words of eight characters
+    if k == 1:
+        words = _eight(mag)[:, None]
+    else:
+        top = mag // (_POW10[16] if k == 3 else _POW10[8])
+        rest = mag - top * (_POW10[16] if k == 3 else _POW10[8])
+        mid = rest // _POW10[8]
+        low = [_eight(mid), _eight(rest - mid * _POW10[8])] if k == 3 else [_eight(rest)]
+        words = np.stack([_eight(top), *low], axis=1)
+    skip = 8 * k - length  # leading zeros to drop, the sign written over the last of them
+    if neg.any():
+        words.view(np.uint8)[neg, skip[neg]] = ord("-")
+    bits = (skip & 7).astype(np.uint64) * np.uint64(8)
+    if k == 1:
+        _put(out, 0, words[:, 0] >> bits)
+        return out.view("S20").reshape(shape)
+    padded = np.concatenate([words, np.zeros_like(words)], axis=1)  # whole words first
+    words = np.take_along_axis(padded, (skip >> 3)[:, None] + np.arange(k + 1), axis=1)
+    for i in range(k):  # then bytes: a shift by 64 bits done as 63 and 1 (64 is undefined)
+        word = (words[:, i] >> bits) | ((words[:, i + 1] << (np.uint64(63) - bits)) << np.uint64(1))
+        _put(out, 8 * i, word if i < 2 else word.astype(np.uint32), "<u8" if i < 2 else "<u4")
+    return out.view("S20").reshape(shape)
+
+
+_ASCII4 = _QUADS.astype("<u4")  # "0000" .. "9999", one little-endian word each
+_ASCII2 = _ASCII4[:100] >> np.uint32(16)  # "00" .. "99"
+_LOW4 = _ASCII4.byteswap() - np.uint32(0x30303030)  # digit values, the lowest digit first
+
+
+def _words(m: np.ndarray, at: int, size: int) -> np.ndarray:
+    """Columns ``at..at+size`` of each row of ``m`` as one ``size``-byte word (a view)."""
+    return m[:, at : at + size].view(f"<u{size}")[:, 0]
 
 
 def fixed_digits(m: np.ndarray, at: int, values: np.ndarray, width: int) -> None:
-    """Write ``values`` zero-padded to ``width`` digits into columns ``at..at+width`` of ``m``."""
-    v = np.asarray(values, dtype=np.int64).copy()
-    for pos in range(at + width - 1, at - 1, -1):
-        m[:, pos] = _DIGITS[v % 10]
-        v //= 10
+    """Write ``values`` zero-padded to ``width`` digits into columns ``at..at+width`` of ``m``
+    (the last ``width`` digits of ``values`` modulo ``10**width``), from tables of words."""
+    v = np.broadcast_to(np.asarray(values, dtype=np.int64), m.shape[:1])
+    if width > 18 or m.dtype != np.uint8 or m.strides[1] != 1:  # digit by digit
+        v = v.copy()
+        for pos in range(at + width - 1, at - 1, -1):  # (10**width overflows: leading 9s)
+            m[:, pos] = _DIGITS[v % 10]
+            v //= 10
+        return
+    if len(v) and (v.min() < 0 or v.max() >= 10**width):
+        v = v % 10**width
+    end = at + width
+    while end - at >= 4:  # the last four digits, then the four before them ...
+        q = v // 10000
+        _words(m, end - 4, 4)[:] = _ASCII4.take(v - q * 10000)
+        end, v = end - 4, q
+    if end - at >= 2:
+        q = v // 100
+        _words(m, end - 2, 2)[:] = _ASCII2.take(v - q * 100)
+        end, v = end - 2, q
+    if end > at:
+        m[:, at] = v.astype(np.uint8) + np.uint8(48)
+
+
+def low_digits(bits: np.ndarray, count: int) -> np.ndarray:
+    """(rows, count) uint8: digit ``j`` of each uint64 (``bits // 10**j % 10``), lowest first."""
+    out = np.empty((len(bits), count + 3), dtype=np.uint8)
+    for j in range(0, count, 4):
+        q = bits // np.uint64(10000)
+        _words(out, j, 4)[:] = _LOW4.take((bits - q * np.uint64(10000)).view(np.int64))
+        bits = q
+    return out[:, :count]
 
 
 def decimals(units: np.ndarray, scale: int) -> np.ndarray:
@@ -99,12 +219,13 @@ def decimals(units: np.ndarray, scale: int) -> np.ndarray:
     return out
 
 
+_HEX2 = (_HEX[np.arange(256) >> 4] | (_HEX[np.arange(256) & 15].astype("<u2") << 8)).astype("<u2")
+
+
 def hex_bytes(raw: np.ndarray) -> np.ndarray:
-    """(rows, k) uint8 -> (rows, 2k) uint8 of lowercase hex digits."""
-    out = np.empty((raw.shape[0], raw.shape[1] * 2), dtype=np.uint8)
-    out[:, 0::2] = _HEX[raw >> 4]
-    out[:, 1::2] = _HEX[raw & 15]
-    return out
+    """(rows, k) uint8 -> (rows, 2k) uint8 of lowercase hex digits (two a byte from a table)."""
+    pairs = _HEX2.take(np.asarray(raw, dtype=np.uint8).astype(np.intp))
+    return pairs.view(np.uint8).reshape(raw.shape[0], raw.shape[1] * 2)
 
 
 def map_where(col: np.ndarray, mask: np.ndarray, fn: Callable[[bytes], bytes]) -> np.ndarray:

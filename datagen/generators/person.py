@@ -392,9 +392,7 @@ class Phone(_Text):
         width = out.shape[1]
         digits = np.empty(out.shape, dtype=np.uint8)
         for d in range(self.digit_draws):  # 19 decimal digits from each 64-bit draw
-            b = rand.bits(key, idx, d + 1)
-            for j in range(d * 19, min(width, d * 19 + 19)):
-                digits[:, j] = b % np.uint64(10)
-                b //= np.uint64(10)
+            span = min(width, d * 19 + 19) - d * 19  # (the lowest first)
+            digits[:, d * 19 : d * 19 + span] = textops.low_digits(rand.bits(key, idx, d + 1), span)
         out = np.where(out == ord("#"), 48 + digits, out)
         return self.finish(textops.from_matrix(out.astype(np.uint8)))
