@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -93,6 +94,7 @@ def lengths(col: np.ndarray) -> np.ndarray:
     return np.strings.str_len(col)
 
 
+_LITTLE = sys.byteorder == "little"
 _POW10 = 10 ** np.arange(20, dtype=np.uint64)  # 1 .. 10**19
 _Q = np.arange(10000, dtype=np.uint64)
 #: "0000" .. "9999" as little-endian words (the first digit in the lowest byte)
@@ -123,6 +125,8 @@ def ints(values: np.ndarray) -> np.ndarray:
     shifted out of its words (``astype`` formats value by value: 15x slower).
     """
     v = np.asarray(values, dtype=np.int64)
+    if not _LITTLE:  # the words below are laid out little-endian: elsewhere, numpy's own
+        return v.astype("S20")
     shape, v = v.shape, v.ravel()
     out = np.zeros((len(v), 20), dtype=np.uint8)
     if not len(v):

@@ -178,3 +178,11 @@ def test_hex_bytes(raw: np.ndarray, sliced: bool) -> None:
     new = textops.hex_bytes(raw)
     assert new.dtype == np.uint8 and new.flags.writeable
     assert (new == old_hex_bytes(raw)).all() and new.shape == old_hex_bytes(raw).shape
+
+
+def test_big_endian_machines_take_numpy_s_own_formatting(monkeypatch):
+    """The word tables are little-endian; elsewhere ints() falls back to astype (same bytes)."""
+    values = np.array([0, -1, 7, 10**18, -(2**63), 2**63 - 1, 42], dtype=np.int64)
+    fast = textops.ints(values)
+    monkeypatch.setattr(textops, "_LITTLE", False)
+    assert textops.ints(values).tobytes() == fast.tobytes() == values.astype("S20").tobytes()
