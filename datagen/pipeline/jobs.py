@@ -53,6 +53,7 @@ class ChunkResult:
     data: bytes | None = None
     meta: dict[str, Any] | None = None
     reused: bool = False
+    file: str | None = None  # where a worker left the bytes (the executor reads them back)
 
 
 def _key_digest(plan: TablePlan, cols: list[Col], key_columns: tuple[str, ...]) -> str | None:

@@ -1,0 +1,56 @@
+"""generate -j N hands chunks from the workers to the writer through files in a private folder:
+the bytes are the same as -j 1, and the folder is gone afterwards, on success and on failure."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import datagen
+
+SPEC = Path(__file__).parent / "fixtures" / "realism" / "app.yaml"
+
+
+@pytest.fixture
+def tmpdir_env(tmp_path, monkeypatch):
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spool))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    yield spool
+    tempfile.tempdir = None
+
+
+def test_the_spool_goes_and_the_bytes_are_the_same(tmpdir_env, monkeypatch):
+    made = []
+    real = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    ds = datagen.compile_spec(SPEC, rows={"events": 200_000})
+    one, two = io.BytesIO(), io.BytesIO()
+    datagen.generate(ds, one, jobs=1)
+    datagen.generate(ds, two, jobs=2)
+    assert one.getvalue() == two.getvalue()
+    assert [Path(m).parent for m in made] == [tmpdir_env]  # -j 2 spooled there
+    assert Path(made[0]).name.startswith("datagen-chunks-")
+    assert list(tmpdir_env.iterdir()) == []
+
+
+def test_the_spool_goes_when_the_write_fails(tmpdir_env):
+    class Full(io.BytesIO):
+        def write(self, data) -> int:
+            if self.tell() > 1_000_000:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    ds = datagen.compile_spec(SPEC, rows={"events": 400_000})
+    with pytest.raises(OSError, match="No space left"):
+        datagen.generate(ds, Full(), jobs=2)
+    assert list(tmpdir_env.iterdir()) == []
