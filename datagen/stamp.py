@@ -136,13 +136,18 @@ def _root(args: list[str]) -> Path | None:
             root = rest.pop(0)
         elif arg.startswith("--directory="):
             root = arg.partition("=")[2]
-        elif arg in ("-j", "--jobs") and rest and rest[0].isdigit():
+        elif arg in ("-j", "--jobs") and rest and _jobs(rest[0]):
             rest.pop(0)
-        elif arg.startswith("--jobs=") and arg.partition("=")[2].isdigit():
+        elif arg.startswith("--jobs=") and _jobs(arg.partition("=")[2]):
             continue
         else:
             return None
     return Path(root).resolve()
+
+
+def _jobs(text: str) -> bool:
+    """A job count the CLI accepts (1 or more): anything else is the CLI's to refuse."""
+    return text.isdigit() and int(text) >= 1
 
 
 def no_op(argv: list[str]) -> bool:

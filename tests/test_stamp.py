@@ -116,6 +116,8 @@ def test_only_whole_repository_runs_use_it(repo, capsys):
     assert not stamp.no_op(["build", "five", "-C", str(repo)])  # a name: the full path
     assert not stamp.no_op(["check", "-j", "2", "-C", str(repo)])  # check has no -j
     assert not stamp.no_op(["verify", "-C", str(repo)])
+    assert not stamp.no_op(["build", "-j", "0", "-C", str(repo)])  # click refuses it
+    assert stamp.no_op(["build", "--jobs=2", "--directory", str(repo)])
     pipeline.build(repo, ["five"], out=io.StringIO())
     assert not (repo / "cache" / "stamp.json").exists()  # a named build leaves none
     os.environ["DATAGEN_NO_STAMP"] = "1"
