@@ -6,14 +6,19 @@ small reads. ``datagen build`` and ``datagen check`` compute the same digest bef
 anything heavy (numpy, jsonschema, Faker, doit, click) and, when it matches, print what the full
 path would print and stop. Anything different, missing or unreadable and the normal path runs:
 a stale stamp costs time, never a wrong answer, because every input of the answer is in the
-digest:
+digest (but for damage inside the cache, below):
 
 * every spec in ``datasets/`` and every lock, by content (they are small);
 * every file under ``build/`` (a directory archive's files too), by name, size and time;
 * ``cache/``: the modification time of each ``cache/objects/`` folder (an object added,
-  removed or replaced changes it) and of each output record in ``cache/outputs/``;
-* the code: this datagen's own files and the installed faker, numpy and pglast (their
-  ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version.
+  removed or replaced changes it), of doit's database and of each output record in
+  ``cache/outputs/`` (an object damaged in place, same name, is not seen: the dumps in
+  ``build/`` are whole either way, and ``verify``, or a build with ``DATAGEN_NO_STAMP=1``,
+  finds and mends it);
+* the code: this datagen's own files and the libraries that shape the bytes or the answer
+  (their ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version.
+
+A spec entry that is not a regular file (a dangling link, a folder) means no answer.
 
 Only stdlib modules are imported here. The stamp says nothing when the repository is given
 names (``datagen build shop``): only a whole-repository build writes it, and only a whole-
@@ -38,7 +43,8 @@ from pathlib import Path
 
 STAMP = Path("cache") / "stamp.json"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-LIBRARIES = ("faker", "numpy", "pglast")  # what shapes the bytes besides datagen itself
+#: what shapes the bytes (faker, numpy, pglast) or the answer (yaml, jsonschema, xxhash, doit)
+LIBRARIES = ("faker", "numpy", "pglast", "yaml", "jsonschema", "xxhash", "doit")
 
 
 def _stat(path: Path) -> str:
@@ -76,8 +82,11 @@ def state(root: Path) -> str:
 
     datasets = root / "datasets"
     for p in sorted(datasets.iterdir()):
-        if p.suffix in SPEC_SUFFIXES and p.is_file():  # specs and locks alike, by content
-            add(f"datasets/{p.name} {hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()}")
+        if p.suffix not in SPEC_SUFFIXES:
+            continue
+        if not p.is_file():  # a dangling link, a folder, a FIFO: the full path says what is wrong
+            raise OSError(f"{p} is not a regular file")
+        add(f"datasets/{p.name} {hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()}")
     build = root / "build"
     if build.is_dir():
         for p in _files(build):
@@ -86,6 +95,8 @@ def state(root: Path) -> str:
     if objects.is_dir():
         for p in sorted(objects.iterdir()):
             add(f"cache/objects/{p.name} {p.stat().st_mtime_ns}")
+    doit_db = root / "cache" / "doit.sqlite3"
+    add(f"cache/doit.sqlite3 {_stat(doit_db) if doit_db.exists() else '-'}")
     outputs = root / "cache" / "outputs"
     if outputs.is_dir():
         for p in sorted(outputs.iterdir()):
@@ -95,10 +106,15 @@ def state(root: Path) -> str:
     return h.hexdigest()
 
 
-def write(root: Path, lines: list[str]) -> None:
-    """Record that ``root`` is built and checked: a no-op build prints ``lines``."""
+def write(root: Path, lines: list[str], seen: str | None = None) -> None:
+    """Record that ``root`` is built and checked: a no-op build prints ``lines``. With ``seen``
+    (the state taken before the checks that vouch for it), nothing is written unless the
+    repository is still in that state: what changed during the checks was not checked."""
     path = root / STAMP
-    doc = {"state": state(root), "lines": lines}
+    now = state(root)
+    if seen is not None and seen != now:
+        return
+    doc = {"state": now, "lines": lines}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(doc, sort_keys=True) + "\n", "utf-8")
     os.replace(tmp, path)
@@ -142,12 +158,14 @@ def _root(args: list[str]) -> Path | None:
             continue
         else:
             return None
+    if not root or not Path(root).is_dir():  # the CLI's to refuse
+        return None
     return Path(root).resolve()
 
 
 def _jobs(text: str) -> bool:
     """A job count the CLI accepts (1 or more): anything else is the CLI's to refuse."""
-    return text.isdigit() and int(text) >= 1
+    return text.isascii() and text.isdigit() and int(text) >= 1
 
 
 def no_op(argv: list[str]) -> bool:

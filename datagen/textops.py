@@ -65,6 +65,8 @@ def join_rows(
     (a template row broadcast) and each column copied in as one item a row: then the NULs go.
     """
     n = len(cols[0])
+    if any(len(c) != n for c in cols):
+        raise ValueError(f"columns of {sorted({len(c) for c in cols})} rows cannot be joined")
     if n == 0:
         return b""
     cols = [np.ascontiguousarray(c) for c in cols]

@@ -100,3 +100,24 @@ def test_an_unwritable_cache_is_no_cache(tmp_path, monkeypatch):
         assert dump()
     finally:
         clear()
+
+
+def test_the_lists_are_kept_per_faker_and_per_datagen_code(cache_dir):
+    where = poolcache.directory()
+    assert where is not None and where.parent.name.startswith("faker-")
+    assert where.name.startswith(f"datagen-{datagen.__version__}-")  # and a digest of the code
+
+
+def test_no_home_directory_is_no_cache(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.delenv("DATAGEN_POOL_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert poolcache.directory() is None
+    monkeypatch.setenv("DATAGEN_POOL_CACHE", "relative/pools")
+    assert poolcache.directory() is None  # never a folder of wherever the run happens to be

@@ -54,3 +54,14 @@ def test_the_spool_goes_when_the_write_fails(tmpdir_env):
     with pytest.raises(OSError, match="No space left"):
         datagen.generate(ds, Full(), jobs=2)
     assert list(tmpdir_env.iterdir()) == []
+
+
+def test_no_room_for_the_spool_sends_the_bytes_through_the_pipe(tmp_path):
+    from datagen import api
+    from datagen.pipeline.executors import _collect, _run_to_file
+
+    ds = datagen.compile_spec(SPEC)
+    job = next(api.chunk_jobs(ds, ds.dataset.tables[0].qualname, "copy"))
+    result = _run_to_file(job, str(tmp_path / "missing"))  # cannot create a file there
+    assert result.file is None and result.data
+    assert _collect(result).data == result.data

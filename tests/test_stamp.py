@@ -133,3 +133,48 @@ def test_only_whole_repository_runs_use_it(repo, capsys):
         assert "Usage: datagen build" in capsys.readouterr().out
     finally:
         del os.environ["DATAGEN_NO_STAMP"]
+
+
+def test_what_changes_while_the_build_checks_itself_is_not_stamped(repo, monkeypatch):
+    """The stamp records the repository as it was checked: a spec edited during the build, or
+    while its checks run, leaves no stamp (the full path runs next time)."""
+    real_current = pipeline._current
+
+    def edited_during_checks(project, compiled):
+        ok = real_current(project, compiled)
+        edit(repo, lambda t, s: t["reviews"].update(rows=502))
+        return ok
+
+    monkeypatch.setattr(pipeline, "_current", edited_during_checks)
+    edit(repo, lambda t, s: t["reviews"].update(rows=501))
+    pipeline.build(repo, out=io.StringIO())
+    assert stamp.fresh(repo) is None
+    monkeypatch.undo()
+
+    real_run = pipeline.run_doit
+
+    def edited_during_build(*args, **kwargs):
+        report = real_run(*args, **kwargs)
+        edit(repo, lambda t, s: t["reviews"].update(rows=503))
+        return report
+
+    monkeypatch.setattr(pipeline, "run_doit", edited_during_build)
+    pipeline.build(repo, out=io.StringIO())
+    assert stamp.fresh(repo) is None
+
+
+def test_odd_entries_and_arguments_get_the_full_path(repo, monkeypatch):
+    (repo / "datasets" / "extra.yaml").symlink_to(repo / "nowhere.yaml")
+    assert stamp.fresh(repo) is None  # the full path says the spec cannot be read
+    (repo / "datasets" / "extra.yaml").unlink()
+    assert stamp.fresh(repo) == ["five: up to date"]
+    (repo / "datasets" / "extra.yaml").mkdir()
+    assert stamp.fresh(repo) is None
+    (repo / "datasets" / "extra.yaml").rmdir()
+    monkeypatch.chdir(repo)
+    assert stamp.no_op(["build"])  # the current directory
+    assert not stamp.no_op(["build", "-j", "\u00b2"])  # not a number the CLI takes
+    assert not stamp.no_op(["build", "-C", ""])
+    assert not stamp.no_op(["build", "--directory="])
+    (repo / "cache" / "doit.sqlite3").unlink()  # doit's memory is part of the answer
+    assert stamp.fresh(repo) is None

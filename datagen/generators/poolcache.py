@@ -4,7 +4,8 @@ so that a run needing them does not call Faker again: about 0.3 s of start-up pe
 Such a list depends only on the locale, the pinned Faker version and a fixed seed, so it is
 stored under the Faker version and read back by any later run, of any spec:
 ``$DATAGEN_POOL_CACHE`` if set (``off`` turns the cache off), else
-``$XDG_CACHE_HOME/datagen/pools`` (``~/.cache/datagen/pools``). Each file names what it holds and
+``$XDG_CACHE_HOME/datagen/pools`` (``~/.cache/datagen/pools``), under the Faker version and
+datagen's version and code that builds the lists. Each file names what it holds and
 carries the digest of its values; a file that is unreadable, damaged or of another Faker is made
 again and replaced (atomically), and a place that cannot be written only means no cache. The
 output bytes are the same with the cache, without it, or with a cold one (tests/test_pool_cache.py).
@@ -31,17 +32,36 @@ def _faker_version() -> str:
     return version("faker")
 
 
+@functools.cache
+def _code_version() -> str:
+    """datagen's version and a digest of the code that builds the lists: a list made by other
+    code is another list (a change to how phone shapes are cut, say)."""
+    from .. import __version__
+
+    here = Path(__file__).parent
+    h = xxhash.xxh3_64()
+    for name in ("poolcache.py", "words.py", "locales.py", "placedata.py"):
+        h.update((here / name).read_bytes())
+    return f"{__version__}-{h.hexdigest()}"
+
+
 def directory() -> Path | None:
-    """Where pools are kept for this Faker, or None when the cache is off."""
+    """Where pools are kept for this Faker and this code, or None when the cache is off (or no
+    absolute place for it is known: no home directory, say)."""
     env = os.environ.get("DATAGEN_POOL_CACHE")
     if env == "off":
         return None
-    if env:
-        base = Path(env)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "datagen" / "pools"
-    return base / f"faker-{_faker_version()}"
+    try:
+        if env:
+            base = Path(env)
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            base = (Path(xdg) if xdg else Path.home() / ".cache") / "datagen" / "pools"
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry (a container's uid)
+        return None
+    if not base.is_absolute():  # HOME="" would put it in whatever folder the run is in
+        return None
+    return base / f"faker-{_faker_version()}" / f"datagen-{_code_version()}"
 
 
 def _digest(values: list[str]) -> str:

@@ -230,9 +230,32 @@ def build(
     report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
-    if names is None and not check(project.root):  # the next no-op needs none of this
-        stamp.write(project.root, [f"{c.stem}: up to date" for c in compiled])
+    if names is None:  # the next no-op needs none of this, if all is current now
+        seen = stamp.state(project.root)
+        if _current(project, compiled):
+            stamp.write(project.root, [f"{c.stem}: up to date" for c in compiled], seen)
     return report
+
+
+def _current(project: Project, compiled: list[SpecBuild]) -> bool:
+    """Whether every lock matches its spec and every dump and lock is up to date (what a no-op
+    build and ``check`` would find), and the specs on disk are the ones that were compiled."""
+    if sorted(p.stem for p in project.specs()) != sorted(c.stem for c in compiled):
+        return False  # a spec added or removed during the build
+    for c in compiled:
+        try:
+            if c.path.read_text("utf-8") != c.text:  # edited during the build
+                return False
+        except (OSError, ValueError):
+            return False
+        if check_lock(project, c) or not lock_ok(str(project.root), str(c.path)):
+            return False
+        keys = [tk.key for tk in c.keys.values()]
+        for fmt in c.formats:
+            meta = str(project.output_meta(c.stem, fmt))
+            if not output_ok(str(c.output_path(project, fmt)), meta, keys, c.toc_digest):
+                return False
+    return True
 
 
 # ---- plan ----------------------------------------------------------------------------------------

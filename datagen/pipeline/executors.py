@@ -9,6 +9,7 @@ behind (on Linux the kernel sends them SIGKILL when the thread that started them
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -63,9 +64,16 @@ def _run_to_file(job: ChunkJob, spool: str) -> ChunkResult:
     result = run_chunk(job)
     if result.data is None:
         return result
-    fd, path = tempfile.mkstemp(dir=spool, prefix="chunk-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(result.data)
+    path = None
+    try:
+        fd, path = tempfile.mkstemp(dir=spool, prefix="chunk-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(result.data)
+    except OSError:  # no room in the temporary folder: the bytes go through the pipe instead
+        if path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return result
     return ChunkResult(result.rows, file=path)
 
 
@@ -110,10 +118,12 @@ class ProcessExecutor:
             yield futures[fut], fut.result()
 
     def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
-        if self.spool is not None:
-            shutil.rmtree(self.spool, ignore_errors=True)
-            self.spool = None
+        try:
+            self.pool.shutdown(cancel_futures=True)
+        finally:
+            if self.spool is not None:
+                shutil.rmtree(self.spool, ignore_errors=True)
+                self.spool = None
 
 
 def local_executor(jobs: int) -> Executor:
