@@ -13,8 +13,8 @@ digest (but for damage inside the cache, below):
 * ``cache/``: the modification time of each ``cache/objects/`` folder (an object added,
   removed or replaced changes it), of doit's database and of each output record in
   ``cache/outputs/`` (an object damaged in place, same name, is not seen: the dumps in
-  ``build/`` are whole either way, and ``verify``, or a build with ``DATAGEN_NO_STAMP=1``,
-  finds and mends it);
+  ``build/`` are whole either way, and the next build that takes the full path makes the
+  object again);
 * the code: this datagen's own files and the libraries that shape the bytes or the answer
   (their ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version.
 
