@@ -35,6 +35,7 @@ from ..plan.source import compile_ref
 from ..versions import byte_shaping_versions
 from ..writers import deflate, writer_for
 from ..writers.archive import archive_contents
+from ..writers.codecs import deflate_level
 from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
@@ -80,9 +81,6 @@ def _chunk_pieces(
             yield cache.read(ck["key"], encoding)
 
 
-COPY_TEXT = ("copy", "zcopy")  # encodings that hold (deflated or not) the COPY text
-
-
 def _piece_head(cache: Cache, key: str, kind: str) -> tuple[int, str]:
     """(length, xxh3-128) of the text a deflated piece holds, from its head alone."""
     try:
@@ -96,10 +94,9 @@ def _piece_head(cache: Cache, key: str, kind: str) -> tuple[int, str]:
         raise CacheError(f"cache object {key}.{kind} is damaged (shorter than its head)") from None
 
 
-def table_text(manifest: dict[str, Any]) -> dict[str, Any] | None:
-    """{bytes, digest} of a table's COPY text from its manifest: the ``copy`` encoding's, or
-    what a deflated one holds (the same by construction); None without either."""
-    encodings = manifest.get("encodings", {})
+def table_text(encodings: dict[str, Any]) -> dict[str, Any] | None:
+    """{bytes, digest} of a table's COPY text from its manifest's ``encodings``: the ``copy``
+    encoding's, or what a deflated one holds (the same by construction); None without either."""
     if "copy" in encodings:
         return encodings["copy"]
     for enc in sorted(encodings):
@@ -156,7 +153,7 @@ def build_table(text: str, file: str, cache_dir: str, tk: dict[str, Any], encodi
             "bytes": sum(m["size"] for m in metas),
             "digest": combine_digests([m["digest"] for m in metas]),
         }
-        if enc != "copy" and enc.startswith(COPY_TEXT):  # pieces: what their text is, too
+        if deflate_level(enc) is not None:  # pieces: what their text is, too
             heads = [_piece_head(cache, ck["key"], enc) for ck in tk["chunks"]]
             manifest["encodings"][enc]["text"] = {
                 "bytes": sum(h[0] for h in heads),
@@ -205,7 +202,7 @@ def assemble(
 
         def text_of(qualname: str) -> tuple[int, str]:
             manifest = _meta(cache, by_name[qualname]["key"], "table")["manifest"]
-            t = table_text(manifest)
+            t = table_text(manifest["encodings"])
             if t is None:
                 raise CacheError(f"the manifest of {qualname} says nothing of its COPY text")
             return t["bytes"], t["digest"]
@@ -241,7 +238,7 @@ def lock_text(project: Project, spec: Path) -> str:
         # only the spec's own encodings: a manifest shared with another dataset may hold more,
         # and the lock must not depend on what else the cache happens to hold
         own = {e: v for e, v in m.get("encodings", {}).items() if e in c.encodings()}
-        enc: dict[str, Any] = table_text({"encodings": own}) or own.get(main, {})
+        enc: dict[str, Any] = table_text(own) or own.get(main, {})
         tables[q] = {
             "input_key": tk.key,
             "rows": tk.rows,

@@ -250,12 +250,16 @@ def _current(project: Project, compiled: list[SpecBuild]) -> bool:
             return False
         if check_lock(project, c) or not lock_ok(str(project.root), str(c.path)):
             return False
-        keys = [tk.key for tk in c.keys.values()]
-        for fmt in c.formats:
-            meta = str(project.output_meta(c.stem, fmt))
-            if not output_ok(str(c.output_path(project, fmt)), meta, keys, c.toc_digest):
-                return False
+        if not all(_output_current(project, c, fmt) for fmt in c.formats):
+            return False
     return True
+
+
+def _output_current(project: Project, c: SpecBuild, fmt: str) -> bool:
+    """Whether the dump of ``c`` in ``fmt`` is the one its tables and DDL make now."""
+    keys = [tk.key for tk in c.keys.values()]
+    meta = str(project.output_meta(c.stem, fmt))
+    return output_ok(str(c.output_path(project, fmt)), meta, keys, c.toc_digest)
 
 
 # ---- plan ----------------------------------------------------------------------------------------
@@ -304,11 +308,9 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
         for q in sorted(set(locked) - set(c.keys)):
             lines.append(f"{c.stem}: {q}: removed from the spec")
             work = True
-        table_keys = [tk.key for tk in c.keys.values()]
         for fmt in c.formats:
-            out = c.output_path(project, fmt)
-            meta = str(project.output_meta(c.stem, fmt))
-            if work or not output_ok(str(out), meta, table_keys, c.toc_digest):
+            if work or not _output_current(project, c, fmt):
+                out = c.output_path(project, fmt)
                 lines.append(f"{c.stem}: write {out.relative_to(project.root)}")
                 work = True
         if work or not lock_ok(str(project.root), str(c.path)):

@@ -82,6 +82,7 @@ class Compressed(Writer):
 
     levels = range(10)
     archive = True
+    encoding = copy_encoding(DEFAULT_LEVEL)  # what a build uses; an instance has its level's
 
     def __init__(self, level: int = DEFAULT_LEVEL) -> None:
         self.level = level
@@ -111,7 +112,6 @@ class CustomWriter(Compressed):
     """
 
     pattern = "{name}.dump"
-    encoding = copy_encoding(DEFAULT_LEVEL)
 
     def __init__(self, level: int = DEFAULT_LEVEL) -> None:
         super().__init__(level)
@@ -209,7 +209,6 @@ class DirectoryWriter(Compressed):
     (``ID.dat.gz``; ``ID.dat`` uncompressed at level 0); ``pg_restore -j N`` reads it."""
 
     pattern = "{name}.dir"
-    encoding = copy_encoding(DEFAULT_LEVEL)
     directory = True
 
     def files(

@@ -38,7 +38,6 @@ from .pgdump import (
     OFFSET_NOT_SET,
     TERMINATOR,
     VERSION,
-    integer,
 )
 
 READ = 1 << 20
@@ -92,9 +91,9 @@ class _Reader:
             raise ArchiveReadError("a string of its table of contents is not UTF-8") from None
 
 
-def read_head(fh: IO[bytes], fmt: int) -> tuple[bytes, list[DataEntry]]:
-    """The header and table of contents (with any data offsets unset, as the lock reads them)
-    and the TABLE DATA entries, from ``fh`` positioned at ``PGDMP``."""
+def read_head(fh: IO[bytes], fmt: int) -> tuple[bytes, int, list[DataEntry]]:
+    """The header and table of contents (with any data offsets unset, as the lock reads them),
+    the compression level and the TABLE DATA entries, from ``fh`` positioned at ``PGDMP``."""
     r = _Reader(fh)
     if r.take(len(MAGIC)) != MAGIC:
         raise ArchiveReadError("it does not start with PGDMP")
@@ -103,8 +102,9 @@ def read_head(fh: IO[bytes], fmt: int) -> tuple[bytes, list[DataEntry]]:
         raise ArchiveReadError(f"archive version {'.'.join(map(str, version))} is not 1.14")
     if got != fmt:
         raise ArchiveReadError(f"its format code is {got}, not {fmt}")
-    for _ in range(8):
-        r.int()  # compression level, creation time
+    level = r.int()
+    for _ in range(7):
+        r.int()  # creation time
     for _ in range(3):
         r.str()  # database, server and pg_dump versions
     entries = []
@@ -128,7 +128,7 @@ def read_head(fh: IO[bytes], fmt: int) -> tuple[bytes, list[DataEntry]]:
             name = r.str() or ""
             if desc == "TABLE DATA":
                 entries.append(DataEntry(dump_id, namespace, tag or "", file=name))
-    return bytes(r.seen), entries
+    return bytes(r.seen), level, entries
 
 
 def _inflated(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
@@ -174,6 +174,7 @@ class Archive:
     """An archive opened for reading: its head and each table's COPY text, in TOC order."""
 
     head: bytes
+    level: int
     entries: list[DataEntry]
     path: Path
     fmt: str
@@ -182,8 +183,7 @@ class Archive:
         """The COPY text of ``e``, as the archive holds it (ending in ``\\.``), in blocks."""
         if self.fmt == "custom":
             with open(self.path, "rb") as fh:
-                level = integer_at(self.head, len(MAGIC) + 6)
-                yield from _blocks(fh, e, level, len(self.head))
+                yield from _blocks(fh, e, self.level, len(self.head))
         elif self.fmt == "directory":
             plain, packed = self.path / (e.file or ""), self.path / f"{e.file}.gz"
             if packed.is_file():
@@ -250,30 +250,25 @@ def text_digest(blocks: Iterable[bytes], rows: list[int]) -> tuple[int, str]:
     return size, combine_digests(digests)
 
 
-def integer_at(data: bytes, at: int) -> int:
-    value = int.from_bytes(data[at + 1 : at + 1 + INT_SIZE], "little")
-    return -value if data[at] else value
-
-
 def open_archive(path: Path, fmt: str) -> Archive:
     """Read the head of the archive at ``path`` in format ``fmt``; ArchiveReadError says why not
     (OSError when it cannot be read at all)."""
     try:
         if fmt == "custom":
             with open(path, "rb") as fh:
-                head, entries = read_head(fh, FORMAT_CUSTOM)
+                head, level, entries = read_head(fh, FORMAT_CUSTOM)
         elif fmt == "directory":
             with open(path / "toc.dat", "rb") as fh:
-                head, entries = read_head(fh, FORMAT_TAR)
+                head, level, entries = read_head(fh, FORMAT_TAR)
         else:
             with tarfile.open(path, "r:") as tar:
                 member = tar.extractfile("toc.dat")
                 if member is None:
                     raise ArchiveReadError("its toc.dat is not a file")
-                head, entries = read_head(member, FORMAT_TAR)
+                head, level, entries = read_head(member, FORMAT_TAR)
     except (tarfile.TarError, KeyError) as e:
         raise ArchiveReadError(f"not a readable tar archive ({e})") from None
-    return Archive(head, entries, path, fmt)
+    return Archive(head, level, entries, path, fmt)
 
 
-__all__ = ["Archive", "ArchiveReadError", "DataEntry", "integer", "open_archive"]
+__all__ = ["Archive", "ArchiveReadError", "DataEntry", "open_archive", "text_digest"]
