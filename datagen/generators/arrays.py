@@ -23,7 +23,7 @@ def array_element(text: str) -> str:
     return text
 
 
-class ArrayOf(Generator):
+class ArrayOf(Generator, standalone=True):
     """Wraps an element generator; ``params.length: [min, max]`` (default [0, 4])."""
 
     name: ClassVar[str] = "array"
@@ -55,6 +55,11 @@ class ArrayOf(Generator):
 
     def depends_on(self) -> list[str]:
         return self.element.depends_on()
+
+    def is_standalone(self) -> bool:
+        """As standalone as its element generator: the element rows of ``block.derived`` are
+        this column's own (row * 64 + position), in a memo no other column sees."""
+        return super().is_standalone() and self.element.is_standalone()
 
     def depends_on_row_count(self) -> bool:
         return self.element.depends_on_row_count()

@@ -120,6 +120,30 @@ class Generator:
     #: the share of NULLs in a nullable column the generator was detected for, when the spec
     #: gives no ``null_rate`` (``deleted_at``: most rows are not deleted)
     default_null_rate: ClassVar[float] = 0.0
+    #: Whether a column's bytes are a function of its own column alone, so they can be cached
+    #: and regenerated on their own: of :meth:`fingerprint` (name, version, resolved params,
+    #: type, group, uniqueness), of the column's own random streams (:meth:`ColumnContext.key`:
+    #: seed, locale, schema, table name, column name), of the row indices (``block.idx``), and
+    #: of the table's row count only where :meth:`depends_on_row_count` says so. Never of
+    #: another column: no ``block.column``, no :meth:`depends_on`, no ``block.memo`` with a key
+    #: another column could fill first, no latent a group shares (``ctx.table_key``: a row's
+    #: person, place, company, card, bank, client, file, birth, job or timeline), no
+    #: ``block.anchor()``, ``block.person_positions()`` or ``block.derived()`` (but for rows of
+    #: the column's own, an array's elements: see ``ArrayOf``), and a setup that reads of
+    #: ``ctx.table`` only its name and, for problems alone, its row count, never its other
+    #: columns (a ``template`` reads their names, and is standalone only when no field names
+    #: one: then the generators its fields name are in its fingerprint).
+    #: Declared in the class statement, ``class Range(Generator, standalone=True)``, and
+    #: inherited: a subclass that breaks the contract says ``standalone=False``. Ask
+    #: :meth:`is_standalone`, which looks at the params too.
+    standalone: ClassVar[bool] = False
+
+    def __init_subclass__(cls, standalone: bool | None = None, **kwargs: Any) -> None:
+        """``class Range(Generator, standalone=True)`` sets :attr:`standalone` (left out: the
+        base class's)."""
+        super().__init_subclass__(**kwargs)
+        if standalone is not None:
+            cls.standalone = standalone
 
     def __init__(
         self,
@@ -172,6 +196,11 @@ class Generator:
     def depends_on(self) -> list[str]:
         """Other columns of the same table this generator reads."""
         return []
+
+    def is_standalone(self) -> bool:
+        """Whether this generator, with these params, keeps the :attr:`standalone` contract:
+        the one question to ask (wrappers ask their parts too)."""
+        return type(self).standalone and not self.depends_on()
 
     def generate(self, block: Block) -> np.ndarray:
         raise NotImplementedError

@@ -36,7 +36,7 @@ class _Pick(Generator):
 
 
 @register("enum")
-class Enum(_Pick):
+class Enum(_Pick, standalone=True):
     """One of ``values``, each equally likely (for an enum-typed column: its labels)."""
 
     params = {"values": {"type": "array", "minItems": 1}}
@@ -57,7 +57,7 @@ class Enum(_Pick):
 
 
 @register("weighted_enum")
-class WeightedEnum(_Pick):
+class WeightedEnum(_Pick, standalone=True):
     """One of ``values: {value: weight}``, picked in proportion to the weights (alias method)."""
 
     params = {
@@ -83,7 +83,7 @@ class WeightedEnum(_Pick):
 
 
 @register("constant")
-class Constant(Generator):
+class Constant(Generator, standalone=True):
     """The same ``value`` in every row."""
 
     params = {"value": {"type": ["string", "number", "boolean"]}}
@@ -106,7 +106,7 @@ class Constant(Generator):
 
 
 @register("template")
-class Template(Generator):
+class Template(Generator, standalone=True):
     """Text from a pattern: ``"{first_name}.{last_name}@example.com"``.
 
     A field names another column of the row (its value, empty when NULL) or a generator (a value
@@ -166,6 +166,12 @@ class Template(Generator):
 
     def depends_on(self) -> list[str]:
         return [v for kind, v in self.parts if kind == "col"]
+
+    def is_standalone(self) -> bool:
+        """No field names a column, and each generator a field names is standalone (it draws
+        from this column's streams: the template's context is the sub-generator's)."""
+        subs = [v for kind, v in self.parts if kind == "gen"]
+        return super().is_standalone() and all(v.is_standalone() for v in subs)
 
     def fingerprint(self) -> dict[str, Any]:
         """The template's own, and those of the generators its fields name: their bytes are in

@@ -39,7 +39,7 @@ PRODUCT_TABLES = r"product|item|article|sku|catalog|good"
 
 
 @register("sku")
-class Sku(Generator):
+class Sku(Generator, standalone=True):
     """A stock keeping unit, three capitals and five digits: ``KXM-40417``."""
 
     names = (*text_rules("sku", 9), *text_rules("sku_code", 9))
@@ -78,7 +78,7 @@ def product_names() -> list[str]:
 
 
 @register("product_name")
-class ProductName(UniqueText):
+class ProductName(UniqueText, standalone=True):
     """A product's name, adjective + material + product: ``Ergonomic Steel Chair``."""
 
     names = (
@@ -176,7 +176,7 @@ class Brand(Vocabulary):
         return {n.decode("utf-8") + suffixes[i % len(suffixes)]: 1.0 for i, n in enumerate(names)}
 
 
-class _Barcode(Generator):
+class _Barcode(Generator, standalone=True):
     """Base: ``prefix`` digits then random digits, closed by a GS1 check digit."""
 
     types = TEXT_TYPES
@@ -257,7 +257,7 @@ class Isbn(_Barcode):
 
 
 @register("order_number")
-class OrderNumber(Generator):
+class OrderNumber(Generator, standalone=True):
     """An order reference with a year and six digits: ``ORD-2024-000123`` (``INV-...`` for an
     invoice number)."""
 

@@ -106,7 +106,7 @@ def too_short(gen: Generator, width: int, example: str) -> None:
         )
 
 
-class Vocabulary(Generator):
+class Vocabulary(Generator, standalone=True):
     """Base: one of a weighted list of words, keeping only those that fit the column."""
 
     types = TEXT_TYPES

@@ -58,7 +58,7 @@ _UNIT_WORDS = {
 
 
 @register("duration")
-class Duration(Generator):
+class Duration(Generator, standalone=True):
     """How long something took, log-normal in the unit its name says: ``*_ms`` 50 to 30,000
     milliseconds, ``*_seconds`` (and a plain ``duration``) 1 to 3,600 seconds, ``*_minutes``
     1 to 600, ``*_hours`` 1 to 48; ``latency`` and ``response_time`` in milliseconds."""
@@ -129,7 +129,7 @@ def _property_values() -> list[tuple[bytes, np.ndarray]]:
 
 
 @register("properties")
-class Properties(Generator):
+class Properties(Generator, standalone=True):
     """A JSON object of 1 to 4 event properties whose keys vary by row, from an analytics
     vocabulary: ``{"page": "/pricing", "button": "upgrade", "plan": "pro"}``."""
 

@@ -102,7 +102,7 @@ def pg_text(value: Any, base: str) -> str:
 
 
 @register("faker")
-class FakerProvider(Generator):
+class FakerProvider(Generator, standalone=True):
     """A Faker provider method's value per row (``provider``, with ``kwargs``): slow, for values
     no other generator makes."""
 

@@ -42,7 +42,7 @@ def dotted(value: np.ndarray, octets: int = 4) -> np.ndarray:
 
 
 @register("ipv4")
-class Ipv4(Generator):
+class Ipv4(Generator, standalone=True):
     """A public-looking IPv4 host address (first octet 1-223, last 1-254)."""
 
     names = ("ip_address", "ipv4", "ip")
@@ -67,7 +67,7 @@ class Ipv4(Generator):
 
 
 @register("cidr")
-class Cidr(Generator):
+class Cidr(Generator, standalone=True):
     """A /24 network, ``a.b.c.0/24``."""
 
     types = frozenset({"cidr", "inet"})
@@ -83,7 +83,7 @@ class Cidr(Generator):
 
 
 @register("macaddr")
-class MacAddr(Generator):
+class MacAddr(Generator, standalone=True):
     """A MAC address, ``08:00:2b:01:02:03``."""
 
     names = ("mac_address",)

@@ -56,7 +56,7 @@ def _wrap_add(base: int, offsets: np.ndarray) -> np.ndarray:
 
 
 @register("range")
-class Range(Generator):
+class Range(Generator, standalone=True):
     """Numbers between ``min`` and ``max`` (inclusive), uniform, normal, zipf or exponential."""
 
     params = {
@@ -165,7 +165,7 @@ def normal_rank(u1: np.ndarray, u2: np.ndarray, n: int, mean: float, sd: float) 
 
 
 @register("sequence")
-class Sequence(Generator):
+class Sequence(Generator, standalone=True):
     """``start``, ``start + step``, ... in row order (unique whenever ``step`` is not 0)."""
 
     params = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1}}
@@ -198,7 +198,7 @@ class Sequence(Generator):
 
 
 @register("boolean")
-class Boolean(Generator):
+class Boolean(Generator, standalone=True):
     """``t`` with probability ``true_rate`` (default 0.5), else ``f``."""
 
     params = {"true_rate": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5}}

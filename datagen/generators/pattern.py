@@ -195,7 +195,7 @@ def _prefix_free(members) -> bool:
 
 
 @register("pattern")
-class Pattern(Generator):
+class Pattern(Generator, standalone=True):
     """Text matching ``regex`` (a practical subset: classes, ranges, escapes, quantifiers,
     groups, alternation)."""
 

@@ -199,7 +199,7 @@ class CardExpiry(Generator):
 
 
 @register("cvv")
-class Cvv(Generator):
+class Cvv(Generator, standalone=True):
     """A card security code: three digits."""
 
     names = tuple(r for w in ("cvv", "cvc", "security_code", "card_cvv") for r in text_rules(w, 3))
@@ -362,7 +362,7 @@ def base62(v: np.ndarray, width: int) -> np.ndarray:
 
 
 @register("transaction_id")
-class TransactionId(Generator):
+class TransactionId(Generator, standalone=True):
     """A payment processor's id: ``txn_`` (``ch_`` for a charge) and 24 letters and digits."""
 
     names = tuple(

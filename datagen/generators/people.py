@@ -175,7 +175,7 @@ class Username(_Text):
 
 
 @register("password_hash")
-class PasswordHash(_Text):
+class PasswordHash(_Text, standalone=True):
     """A bcrypt-shaped hash: ``$2b$12$`` and 53 characters of bcrypt's alphabet (60 in all)."""
 
     names = ("password_hash", "password_digest", "hashed_password", "encrypted_password",

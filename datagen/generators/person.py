@@ -357,7 +357,7 @@ class Email(_Text):
 
 
 @register("phone")
-class Phone(_Text):
+class Phone(_Text, standalone=True):
     """A phone number in one of the locale's shapes (``+33 1 ## ## ## ##``, ``090-####-####``),
     its subscriber digits drawn per row."""
 

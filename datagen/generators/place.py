@@ -307,7 +307,7 @@ _PARTS = ("street", "city", "postcode", "state", "state_code")
 
 
 @register("country")
-class Country(Generator):
+class Country(Generator, standalone=True):
     """The dataset locale's country, in its own language (``Deutschland``) or in English; its
     ISO code where the name does not fit a ``varchar(n)``."""
 
@@ -329,7 +329,7 @@ class Country(Generator):
 
 
 @register("country_code")
-class CountryCode(Generator):
+class CountryCode(Generator, standalone=True):
     """The ISO 3166-1 code of the dataset locale's country: alpha-2 (``DE``), or alpha-3
     (``DEU``) with ``format: alpha3`` or in a ``char(3)``/``varchar(3)`` column."""
 

@@ -97,7 +97,7 @@ def _country(locale: str) -> str:
 
 
 @register("locale")
-class Locale(_Text):
+class Locale(_Text, standalone=True):
     """A locale as a BCP 47 tag (``en-US``, ``de-DE``): mostly the dataset's own."""
 
     names = ("locale", "locale_code", "language_tag")
@@ -114,7 +114,7 @@ class Locale(_Text):
 
 
 @register("timezone")
-class Timezone(_Text):
+class Timezone(_Text, standalone=True):
     """An IANA time zone, mostly of the dataset locale's country (``Europe/Paris``)."""
 
     names = ("timezone", "time_zone", "tz", "tz_name")

@@ -187,7 +187,7 @@ class _Prose(Generator):
 
 
 @register("sentence")
-class Sentence(_Prose):
+class Sentence(_Prose, standalone=True):
     """One sentence: capitalised, ending with a period ("Our invoice syncs receipts quickly.")."""
 
     names = (
@@ -212,7 +212,7 @@ class Sentence(_Prose):
 
 
 @register("paragraph")
-class Paragraph(_Prose):
+class Paragraph(_Prose, standalone=True):
     """Two to five sentences (``min_sentences``..``max_sentences``)."""
 
     params = {
@@ -247,7 +247,7 @@ class Paragraph(_Prose):
 
 
 @register("title")
-class Title(_Prose):
+class Title(_Prose, standalone=True):
     """A short capitalised phrase of 3 to 7 words, no final period ("Simple invoices for busy
     teams")."""
 
@@ -263,7 +263,7 @@ class Title(_Prose):
 
 
 @register("slug")
-class Slug(UniqueText):
+class Slug(UniqueText, standalone=True):
     """Lowercase ASCII words joined by ``-`` (``secure-invoice-reports``); unique ones end in
     ``-N``."""
 
@@ -293,7 +293,7 @@ class Slug(UniqueText):
 
 
 @register("tags")
-class Tags(Generator):
+class Tags(Generator, standalone=True):
     """Short lowercase tags: one per element of a ``text[]`` array (distinct within an array), one
     for a column named in the singular, else a comma-separated list of 1 to 4."""
 

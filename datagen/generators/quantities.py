@@ -243,7 +243,7 @@ class _Count(Number):
 
 
 @register("quantity")
-class Quantity(_Count):
+class Quantity(_Count, standalone=True):
     """How many were ordered: 1 in almost half the rows, mostly 1 to 5, rarely up to 20."""
 
     names = ("quantity", "qty", "units", "quantity_ordered")
@@ -255,7 +255,7 @@ class Quantity(_Count):
 
 
 @register("stock")
-class Stock(_Count):
+class Stock(_Count, standalone=True):
     """Units in stock: 0 in about 8% of rows, else 1 to 500, most below 150."""
 
     names = ("stock", "stock_quantity", "stock_level", "inventory", "quantity_on_hand",
@@ -275,7 +275,7 @@ WEIGHT_UNITS = {"g": 1.0, "gr": 1.0, "gram": 1.0, "grams": 1.0, "lb": LB, "lbs":
 
 
 @register("weight")
-class Weight(Number):
+class Weight(Number, standalone=True):
     """A product's weight around 800 g (5 g to 50 kg), in kilograms, or in grams, pounds or
     ounces when the column's name says so (``weight_g``, ``weight_lb``)."""
 
@@ -300,7 +300,7 @@ class Weight(Number):
 
 
 @register("rating")
-class Rating(Number):
+class Rating(Number, standalone=True):
     """A 1 to 5 star rating, mostly 4 or 5: whole stars in integer columns, one decimal
     (``4.3``) in real, double precision and numeric(p,1) columns."""
 
@@ -323,7 +323,7 @@ class Rating(Number):
 
 
 @register("year")
-class Year(_Count):
+class Year(_Count, standalone=True):
     """A recent year, 1990 to 2026, most in the last decade (``birth_year``: 1945 to 2007)."""
 
     strict = True
@@ -342,7 +342,7 @@ class Year(_Count):
 
 
 @register("count")
-class Count(_Count):
+class Count(_Count, standalone=True):
     """A count: non-negative, mostly below 20, with a long tail (geometric, mean about 8)."""
 
     #: ``years``/``months`` of an integer column count them (``warranty_years``): not a year
@@ -354,7 +354,7 @@ class Count(_Count):
 
 
 @register("percent")
-class Percent(Number):
+class Percent(Number, standalone=True):
     """A percentage from 0 to 100 in the column's scale (capped by a narrower numeric)."""
 
     names = ("percent", "percentage", "pct")
@@ -366,7 +366,7 @@ class Percent(Number):
 
 
 @register("score")
-class Score(Number):
+class Score(Number, standalone=True):
     """A score from 0 to 100, around 70 (normal, standard deviation 15)."""
 
     names = ("score",)

@@ -105,7 +105,7 @@ def render(seconds: np.ndarray, base: str) -> np.ndarray:
 
 
 @register("timeseries")
-class Timeseries(Generator):
+class Timeseries(Generator, standalone=True):
     """Moments between ``start`` and ``end``: ``uniform``, ``business_hours`` (weekdays 9-18) or
     ``daily_peak`` (busy at lunch and in the evening), in ``timezone``'s local time; ``ordered:
     true`` makes them rise with the row number."""
@@ -231,7 +231,7 @@ class BirthDate(Timeseries):
 
 
 @register("time")
-class Time(Generator):
+class Time(Generator, standalone=True):
     """A time of day (``HH:MM:SS``)."""
 
     types = frozenset({"time"})
@@ -249,7 +249,7 @@ class Time(Generator):
 
 
 @register("interval")
-class Interval(Generator):
+class Interval(Generator, standalone=True):
     """A duration up to ``max_days`` (default 30), as ``3 days 04:05:06``."""
 
     params = {"max_days": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 30}}

@@ -76,7 +76,7 @@ class UniqueText(Generator):
 
 
 @register("words")
-class Words(UniqueText):
+class Words(UniqueText, standalone=True):
     """A few lorem words (``min_words``..``max_words``), cut at a word boundary to fit."""
 
     params = {
@@ -116,7 +116,7 @@ class Words(UniqueText):
 
 
 @register("code")
-class Code(Generator):
+class Code(Generator, standalone=True):
     """Random codes of ``length`` characters from ``alphabet`` (default: A-Z and 0-9)."""
 
     params = {
@@ -185,7 +185,7 @@ class Code(Generator):
 
 
 @register("bytea")
-class Bytea(Generator):
+class Bytea(Generator, standalone=True):
     """Random bytes (``min_length``..``max_length``, default 4..16), in hex format."""
 
     params = {
@@ -241,7 +241,7 @@ _V4_LO_SET = np.uint64(0x8000000000000000)
 
 
 @register("uuid")
-class Uuid(Generator):
+class Uuid(Generator, standalone=True):
     """Version-4 style uuids; unique ones carry a permuted 64-bit row number in their bits."""
 
     types = frozenset({"uuid"})
@@ -265,7 +265,7 @@ class Uuid(Generator):
 
 
 @register("json")
-class Json(Generator):
+class Json(Generator, standalone=True):
     """Small JSON objects: ``{"id": 17, "tag": "lorem", "score": 3.25, "active": true}``."""
 
     types = frozenset({"json", "jsonb", "text", "varchar"})

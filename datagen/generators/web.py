@@ -62,7 +62,7 @@ def _fit_or(out: np.ndarray, limit: int | None, fallback: bytes) -> np.ndarray:
 
 
 @register("url")
-class Url(Generator):
+class Url(Generator, standalone=True):
     """A page URL under a reserved domain: ``https://shop.example.com/products/smart-invoice``."""
 
     names = (
@@ -95,7 +95,7 @@ class Url(Generator):
 
 
 @register("path")
-class Path(Generator):
+class Path(Generator, standalone=True):
     """A URL path of a site or an API: ``/pricing``, ``/api/v1/orders/1234``."""
 
     names = ("path", "url_path", "route", "endpoint", "request_path", "request_uri", "page_path")
@@ -107,7 +107,7 @@ class Path(Generator):
 
 
 @register("referrer")
-class Referrer(Generator):
+class Referrer(Generator, standalone=True):
     """The page a visit came from: search engines and social sites (real domains: a header's text),
     or a page of the site itself; a nullable column is NULL for 30% of rows (direct visits)."""
 
@@ -280,7 +280,7 @@ def _hex64(v: np.ndarray) -> np.ndarray:
 
 
 @register("session_id")
-class SessionId(Generator):
+class SessionId(Generator, standalone=True):
     """A session id of 32 lowercase hex characters (fewer in a shorter ``varchar(n)``)."""
 
     names = ("session_id", "session_token", "session_key", "session")
@@ -312,7 +312,7 @@ class SessionId(Generator):
 
 
 @register("ipv6")
-class Ipv6(Generator):
+class Ipv6(Generator, standalone=True):
     """A global unicast IPv6 address (``2a03:2880:f12c:83:face:b00c:0:25de`` style)."""
 
     names = ("ipv6", "ip6", "ipv6_address", "ip6_address")

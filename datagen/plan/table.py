@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .. import rand
 from ..generators import ColumnContext, Generator, resolve
 from ..generators.base import UnknownGenerator
+from ..generators.lifecycle import Moment
 from ..spec.model import Column, Table
 from ..spec.serials import serial_max
 from . import timelines
@@ -70,6 +71,40 @@ class TablePlan:
         decode into the group's people (see :mod:`datagen.generators.name_slots`)."""
         perm = self.people.get(group)
         return perm(block.idx) if perm is not None else None
+
+    def standalone_columns(self) -> frozenset[str]:
+        """The columns whose bytes depend on their own column alone (see
+        :attr:`Generator.standalone <datagen.generators.base.Generator.standalone>`), so each
+        can be cached per chunk and regenerated alone when its own spec changes: a serial
+        counter, or a generator (unique or not) that keeps the contract, with its NULLs drawn
+        from its own stream.
+
+        Never one a CHECK pair orders (its values are swapped with its partner's), a member of
+        a composite key or a foreign key (their values come from other columns or tables), the
+        unique email whose permutation gives its group's people, nor a lifecycle column (its
+        timeline is shared, and anchored to the parents'). A standalone column that another
+        column reads (``template`` fields, see :meth:`Source.deps`) is still standalone
+        itself: it is the reader whose key must include it. The answer is this plan's: an
+        edit of another column can make a CHECK pair enforceable, so key a column's cache by
+        its source's :meth:`~Source.fingerprint` (which then changes), not its generator's.
+        """
+        people = {id(perm) for perm in self.people.values()}
+        out = []
+        for name, src in self.sources.items():
+            if getattr(src, "partner", None) is not None:  # one side of a CHECK pair
+                continue
+            if type(src) is SerialSource:
+                out.append(name)
+            elif type(src) in (GenSource, UniqueSource):
+                assert isinstance(src, GenSource)
+                gen = src.gen
+                if isinstance(src, UniqueSource) and id(src.perm) in people:
+                    continue
+                if isinstance(gen, Moment) or getattr(gen, "decodes_people", False):
+                    continue
+                if gen.is_standalone():
+                    out.append(name)
+        return frozenset(out)
 
     def problem(self, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append((path, message, hint))
