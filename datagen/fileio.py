@@ -36,8 +36,7 @@ from typing import Any, BinaryIO
 import xxhash
 
 from .errors import WriterError
-
-READ_SIZE = 1 << 20
+from .fileslice import READ_SIZE, FileSlice, Piece, copy_slice
 
 
 def _host() -> str:
@@ -76,13 +75,14 @@ def cannot_write(path: Path | str, e: OSError) -> WriterError:
 
 def atomic_write(
     path: Path,
-    pieces: Iterable[bytes],
+    pieces: Iterable[Piece],
     *,
     parents: bool = True,
     durable: bool = True,
     finish: Callable[[BinaryIO], None] | None = None,
 ) -> tuple[int, str]:
-    """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, xxh3-128).
+    """Write ``pieces`` to ``path`` via a temporary file and a rename; returns (size, digest),
+    the xxh3-128 of the bytes (of the pieces when some are file slices: see :func:`_copy`).
 
     ``parents`` creates missing parent directories. ``durable`` (the default, for what users
     consume: dumps and locks) flushes the file to disk before the rename and the directory after
@@ -151,7 +151,7 @@ def _finish(finish: Callable[[BinaryIO], None] | None, fh: BinaryIO, shown: Path
 
 
 def _write_through(
-    path: Path, pieces: Iterable[bytes], finish: Callable[[BinaryIO], None] | None = None
+    path: Path, pieces: Iterable[Piece], finish: Callable[[BinaryIO], None] | None = None
 ) -> tuple[int, str]:
     """Write into an existing device, FIFO or terminal: no temporary file, no rename."""
     try:
@@ -169,22 +169,32 @@ def _write_through(
     return result
 
 
-def _copy(pieces: Iterable[bytes], fh: BinaryIO, shown: Path) -> tuple[int, str]:
-    """Write every piece to ``fh``; returns (size, xxh3-128).
+def _copy(pieces: Iterable[Piece], fh: BinaryIO, shown: Path) -> tuple[int, str]:
+    """Write every piece to ``fh``; returns (size, digest).
 
-    A failed write raises WriterError; an exception raised while producing a piece (even an
-    OSError, say from reading a cache object) propagates as it is.
+    The digest is the xxh3-128 of the bytes when every piece is bytes. With :class:`FileSlice`
+    pieces it is :func:`combine_digests` of the runs between them and the slices' own digests
+    (``[run, slice, run, ..., slice, run]``): the slices are copied, not read, so nothing hashes
+    them twice. A failed write raises WriterError; an exception raised while producing a piece
+    (even an OSError, say from reading a cache object) propagates as it is.
     """
     h = xxhash.xxh3_128()
+    runs: list[str] = []
     size = 0
     for piece in pieces:
+        if isinstance(piece, FileSlice):
+            runs += [h.hexdigest(), piece.digest]
+            h = xxhash.xxh3_128()
+            copy_slice(piece, fh, lambda e: cannot_write(shown, e))
+            size += piece.size
+            continue
         try:
             fh.write(piece)
         except OSError as e:
             raise cannot_write(shown, e) from None
         h.update(piece)
         size += len(piece)
-    return size, h.hexdigest()
+    return size, combine_digests([*runs, h.hexdigest()]) if runs else h.hexdigest()
 
 
 def _sync(fh: BinaryIO, shown: Path) -> None:

@@ -227,16 +227,30 @@ def test_damaged_objects_are_rebuilt_never_shipped(tmp_path, clean_build):
     assert sum(built(repo).values()) == 1
     assert victim.read_bytes() == data and cache.valid(key, "copy", deep=True)
 
-    # same size, same mtime, different bytes: assembly still checks every digest
+    # same size, same mtime, different bytes: assembly trusts the meta and copies the object
+    # unread; verify finds the dump wrong, and build --deep reads every object and repairs it
     st = victim.stat()
     victim.write_bytes(data[:100] + (b"X" if data[100:101] != b"X" else b"Y") + data[101:])
     os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
     (repo / "build" / "five.sql").unlink()
     built(repo)
-    assert (repo / "build" / "five.sql").read_bytes() == (
-        clean_build / "build" / "five.sql"
-    ).read_bytes()
+    clean = (clean_build / "build" / "five.sql").read_bytes()
+    assert (repo / "build" / "five.sql").read_bytes() != clean
+    assert pipeline.check(repo) == []  # the lock is right: it is the dump that is not
+    assert pipeline.verify(repo) == [
+        "build/five.sql: differs from datasets/five.lock.json (size or digest); "
+        "run 'datagen build five' to write it again"
+    ]
+    out = io.StringIO()
+    report = pipeline.build(repo, out=out, deep=True)
+    assert f"five: cache object {key}.copy was damaged; made again" in out.getvalue()
+    assert report.generated()["five"] == {"public.orders": 1}
+    assert (repo / "build" / "five.sql").read_bytes() == clean
     assert victim.read_bytes() == data
+    assert pipeline.verify(repo) == []
+    out = io.StringIO()  # nothing damaged now: --deep reads everything and changes nothing
+    pipeline.build(repo, out=out, deep=True)
+    assert out.getvalue() == "five: up to date\n"
 
 
 def _objects(repo: Path) -> int:

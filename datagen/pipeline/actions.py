@@ -30,6 +30,7 @@ from ..fileio import (
     tree_digest,
     write_json,
 )
+from ..fileslice import FileSlice
 from ..plan import CHUNK_ROWS
 from ..plan.source import compile_ref
 from ..versions import byte_shaping_versions
@@ -72,13 +73,28 @@ def _rebuild_chunk(
 def _chunk_pieces(
     cache: Cache, text: str, file: str, tk: dict[str, Any], encoding: str
 ) -> Iterator[bytes]:
-    """A table's data from its cached chunks; a damaged chunk is regenerated, never shipped."""
+    """A table's data from its cached chunks, read and checked against their digests; a
+    damaged chunk is regenerated, never shipped."""
     for ck in tk["chunks"]:
         try:
             yield b"".join(cache.stream(ck["key"], encoding))
         except CacheError:
             _rebuild_chunk(cache, text, file, tk, ck, encoding)
             yield cache.read(ck["key"], encoding)
+
+
+def _chunk_slices(
+    cache: Cache, text: str, file: str, tk: dict[str, Any], encoding: str
+) -> Iterator[FileSlice]:
+    """A table's data as slices of its cached chunks, for the kernel to copy: each object is
+    whole by its meta (size and mtime) or is made again first. Nothing is read: an object
+    damaged in place without a change of size or mtime is shipped, and ``datagen verify`` or
+    ``datagen build --deep`` is what finds it."""
+    for ck in tk["chunks"]:
+        if not cache.valid(ck["key"], encoding):
+            _rebuild_chunk(cache, text, file, tk, ck, encoding)
+        meta = _meta(cache, ck["key"], encoding)
+        yield FileSlice(cache.path(ck["key"], encoding), meta["size"], meta["digest"])
 
 
 def _piece_head(cache: Cache, key: str, kind: str) -> tuple[int, str]:
@@ -177,21 +193,32 @@ def assemble(
     meta_path: str,
 ) -> None:
     """Write one dump in ``build/`` from the cached chunks, atomically, and record its digest
-    (and, for an archive, the digest of what it holds: see :func:`archive_contents`)."""
+    (and, for an archive, the digest of what it holds: see :func:`archive_contents`).
+
+    A plain dump's chunks are copied by the kernel, unread, and its digest is made from their
+    metas' (:class:`FileSlice`).
+    """
     cache = Cache(cache_dir)
     writer = writer_for(fmt)
     encoding = writer.encoding
     by_name = {tk["qualname"]: tk for tk in tables}
 
-    def encoded(qualname: str) -> Iterator[bytes]:
-        return _chunk_pieces(cache, text, file, by_name[qualname], encoding)
+    def encoded(qualname: str) -> Iterator[Any]:
+        tk = by_name[qualname]
+        if writer.passes_data_through:
+            return _chunk_slices(cache, text, file, tk, encoding)
+        return _chunk_pieces(cache, text, file, tk, encoding)
 
     def chunk_sizes(qualname: str) -> list[int]:  # from the metas, before any byte is read
         return [_meta(cache, ck["key"], encoding)["size"] for ck in by_name[qualname]["chunks"]]
 
     toc = compile_ref(spec_ref(text, file)).toc
     Path(meta_path).unlink(missing_ok=True)  # a dump without its meta is never up to date
-    record: dict[str, Any] = {"file": out, "tables": [tk["key"] for tk in tables]}
+    record: dict[str, Any] = {
+        "file": out,
+        "tables": [tk["key"] for tk in tables],
+        "layout": OUTPUT_LAYOUT,
+    }
     if writer.directory:
         size, dig = atomic_write_tree(Path(out), writer.files(toc, encoded, chunk_sizes))
         record["files"] = {p.name: _stamp(p) for p in sorted(Path(out).iterdir())}
@@ -275,6 +302,10 @@ def write_lock(root: str, spec: str) -> None:
     atomic_write(project.lock_path(Path(spec).stem), [lock_text(project, Path(spec)).encode()])
 
 
+#: what an output's meta records: 2 = a plain dump's digest is made from its chunks' digests
+#: (:class:`FileSlice`); a dump whose meta says otherwise is written again (not regenerated)
+OUTPUT_LAYOUT = 2
+
 _OUTPUT_FIELDS = {"file": str, "bytes": int, "digest": str, "mtime_ns": int, "tables": list}
 
 
@@ -304,7 +335,7 @@ def output_ok(out: str, meta_path: str, table_keys: list[str], toc: str | None =
     """The dump exists and is the one its meta describes, made from ``table_keys`` (and, when
     given, the TOC whose digest is ``toc``: table order, schemas, unused enum types...)."""
     meta = output_meta(Path(meta_path))
-    if meta is None or meta["tables"] != table_keys:
+    if meta is None or meta["tables"] != table_keys or meta.get("layout") != OUTPUT_LAYOUT:
         return False
     if toc is not None and meta.get("toc") != toc:
         return False
@@ -316,6 +347,8 @@ def output_ok(out: str, meta_path: str, table_keys: list[str], toc: str | None =
         return False
     if not stat.S_ISREG(st.st_mode) or st.st_size != meta["bytes"]:
         return False
+    # touched, same size: the same bytes? (a plain dump's digest is made from its chunks'
+    # metas, which no read of the file gives back: a touched plain dump is written again)
     return st.st_mtime_ns == meta["mtime_ns"] or file_digest(Path(out))[1] == meta["digest"]
 
 

@@ -6,7 +6,8 @@ problem saying why not (``check`` and ``verify`` report it; ``build`` rewrites t
 :func:`check_lock` compares every field a lock holds with what a fresh lock would say for the spec,
 without generating (the input keys, rows and output file names are known from the spec alone; the
 byte counts and digests are not, and only their shape is checked); :func:`compare_locks` compares
-a lock with one a scratch build just wrote; :func:`output_problems` hashes the dumps in ``build/``.
+a lock with one a scratch build just wrote; :func:`output_problems` compares the dumps in
+``build/`` with that build's.
 """
 
 from __future__ import annotations
@@ -192,14 +193,18 @@ def compare_locks(name: str, lock: dict[str, Any], fresh: dict[str, Any]) -> lis
     return problems
 
 
-def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> list[str]:
+def output_problems(
+    project: Project, c: SpecBuild, lock: dict[str, Any], fresh: Project
+) -> list[str]:
     """The dumps in ``build/`` that differ from the lock (a dump not built here is not a
-    problem: there is nothing to ship).
+    problem: there is nothing to ship), ``fresh`` being a scratch build of the same spec whose
+    lock was found equal to it.
 
-    A plain dump is hashed and compared with the lock. An archive is read back (its table of
-    contents, and each table's COPY text, inflated and cut into the spec's chunks) and what it
-    holds compared with the lock, so this holds whatever zlib compressed it (see
-    :func:`datagen.writers.archive.archive_contents`).
+    A plain dump is compared byte for byte with the fresh build's (its lock digest is made from
+    its chunks' digests, which a read of the file alone cannot give back). An archive is read
+    back (its table of contents, and each table's COPY text, inflated and cut into the spec's
+    chunks) and what it holds compared with the lock, so this holds whatever zlib compressed it
+    (see :func:`datagen.writers.archive.archive_contents`).
     """
     from ..writers import WRITERS  # local: only verify needs the writers
 
@@ -211,9 +216,15 @@ def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> lis
         want = lock["outputs"].get(fmt) or {}
         if not path.exists():
             continue
+        archive = WRITERS[fmt].archive
         try:
-            archive = WRITERS[fmt].archive
-            got = _archive_contents(c, path, fmt) if archive else file_digest(path)
+            if archive:
+                got, want_held = (
+                    _archive_contents(c, path, fmt),
+                    (want.get("bytes"), want.get("digest")),
+                )
+            else:
+                got, want_held = file_digest(path), file_digest(c.output_path(fresh, fmt))
         except OSError as e:
             problems.append(f"{shown}: cannot be read ({e.strerror or e})")
             continue
@@ -223,7 +234,7 @@ def output_problems(project: Project, c: SpecBuild, lock: dict[str, Any]) -> lis
                 f"run 'datagen build {c.stem}' to write it again"
             )
             continue
-        if got != (want.get("bytes"), want.get("digest")):
+        if got != want_held:
             what = "holds other data than" if archive else "differs from"
             problems.append(
                 f"{shown}: {what} {lock_name} (size or digest); "

@@ -41,6 +41,9 @@ class Writer:
     directory: ClassVar[bool] = False
     #: pg_dump's archive formats (for pg_restore), as opposed to plain SQL for psql
     archive: ClassVar[bool] = False
+    #: table data goes into the output as it comes, unread: a caller may hand
+    #: :class:`~datagen.fileio.FileSlice` pieces (cache objects the kernel copies)
+    passes_data_through: ClassVar[bool] = False
 
     def pieces(
         self, toc: Toc, table_data: TableData, chunk_sizes: ChunkSizes | None = None

@@ -59,6 +59,7 @@ class PlainWriter(Writer):
     """A plain dump; ``copy`` wraps each table's data in COPY ... ``\\.``, ``sql`` does not."""
 
     copy: ClassVar[bool]
+    passes_data_through = True
 
     def pieces(
         self, toc: Toc, table_data: TableData, chunk_sizes: ChunkSizes | None = None
