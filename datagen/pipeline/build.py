@@ -77,6 +77,20 @@ class BuildReport:
     executed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    #: chunk task -> the columns generated for it, where the others came from the cache's
+    #: column parts (:mod:`datagen.pipeline.parts`)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def generated_columns(self, dataset: str, table: str) -> list[str] | None:
+        """The columns generated for ``table``'s chunks in this build, in table order, when
+        the others were all reused; None when some chunk was generated whole."""
+        names = [n for n in self.executed if n.startswith(f"{dataset}:{table}/")]
+        if not names or any(n not in self.columns for n in names):
+            return None
+        seen: dict[str, None] = {}
+        for n in names:
+            seen.update(dict.fromkeys(self.columns[n]))
+        return list(seen)
 
     def generated(self) -> dict[str, dict[str, int]]:
         """dataset -> table -> number of chunks (row ranges) generated in this build."""
@@ -98,7 +112,10 @@ class BuildReport:
                 lines.append(f"{c.stem}: up to date")
                 continue
             total_chunks = {q: len(tk.chunks) for q, tk in c.keys.items()}
-            parts = [f"{q} ({n} of {total_chunks[q]} chunks)" for q, n in g.items()]
+            parts = [
+                f"{q} ({n} of {total_chunks[q]} chunks{_only(self.generated_columns(c.stem, q))})"
+                for q, n in g.items()
+            ]
             if parts:
                 lines.append(f"{c.stem}: generated {', '.join(parts)}")
             reused = [q for q in c.keys if q not in g]
@@ -113,6 +130,14 @@ class BuildReport:
             if files:
                 lines.append(f"{c.stem}: wrote {', '.join(files)}")
         return lines
+
+
+def _only(columns: list[str] | None) -> str:
+    if columns is None:
+        return ""
+    if not columns:
+        return ", joined from cached columns"
+    return f", column{'s' if len(columns) != 1 else ''} {', '.join(columns)} only"
 
 
 class _Reporter(ConsoleReporter):
@@ -193,6 +218,8 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
         for i, (job, result) in enumerate(executor.fill(todo), 1):
             if not result.reused:
                 made.append(todo[job])
+                if result.columns is not None:
+                    report.columns[todo[job]] = result.columns
             if show:
                 sys.stderr.write(f"\r\x1b[K[{i}/{len(todo)} chunks] {todo[job]}")
                 sys.stderr.flush()
@@ -221,12 +248,20 @@ def run_doit(
 
 
 def build(
-    root: str | Path, names: list[str] | None = None, jobs: int = 1, out: TextIO | None = None
+    root: str | Path,
+    names: list[str] | None = None,
+    jobs: int = 1,
+    out: TextIO | None = None,
+    deep: bool = False,
 ) -> BuildReport:
-    """Build the datasets of a repository incrementally; print what was regenerated."""
+    """Build the datasets of a repository incrementally; print what was regenerated. ``deep``
+    first reads every cache object the build uses against its digest (see :func:`deep_check`)."""
     project = Project(Path(root).resolve())
     compiled = select(project, names)
     stamp.remove(project.root)  # written again below once the whole repository is built
+    if deep:
+        for line in deep_check(project, compiled):
+            print(line, file=out or sys.stdout)
     report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
@@ -235,6 +270,30 @@ def build(
         if _current(project, compiled):
             stamp.write(project.root, [f"{c.stem}: up to date" for c in compiled], seen)
     return report
+
+
+def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:
+    """Read every cache object the specs use against the digest in its meta; remove each that
+    differs (the build makes it again) and the metas of the dumps made from it (the build
+    writes them again). A build otherwise trusts an object whose size and mtime match its
+    meta, and copies it into the dumps unread; returns a line per object found damaged."""
+    cache = Cache(project.cache_dir)
+    lines = []
+    for c in compiled:
+        bad = [
+            (key, kind)
+            for tk in c.keys.values()
+            for key, kind in [(tk.key, "table")]
+            + [(ck.key, e) for ck in tk.chunks for e in c.encodings()]
+            if cache.meta(key, kind) is not None and not cache.valid(key, kind, deep=True)
+        ]
+        for key, kind in bad:
+            cache.remove(key, kind)
+            lines.append(f"{c.stem}: cache object {key}.{kind} was damaged; made again")
+        if bad:
+            for fmt in c.formats:
+                project.output_meta(c.stem, fmt).unlink(missing_ok=True)
+    return lines
 
 
 def _current(project: Project, compiled: list[SpecBuild]) -> bool:
@@ -349,7 +408,7 @@ def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> l
                 continue
             fresh = read_lock(scratch, c.stem)[0] or {}
             problems += compare_locks(name, lock, fresh)
-            problems += output_problems(project, c, lock)
+            problems += output_problems(project, c, lock, scratch)
     return problems
 
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import xxhash
 
 from .. import textops
-from ..columns import Col
 from ..errors import CacheError
-from ..plan import TablePlan, generate_chunk
+from ..plan import TablePlan, generate_chunk, generate_columns
 from ..plan.source import SpecRef, compile_ref
 from ..writers import deflate
 from ..writers.codecs import copy_text, deflate_level, encode
+from . import parts
 from .cache import Cache
 
 
@@ -54,15 +55,46 @@ class ChunkResult:
     meta: dict[str, Any] | None = None
     reused: bool = False
     file: str | None = None  # where a worker left the bytes (the executor reads them back)
+    #: the columns generated for it, when some came from the cache's column parts instead
+    #: (None: all of them, or none for a reused chunk)
+    columns: tuple[str, ...] | None = None
 
 
-def _key_digest(plan: TablePlan, cols: list[Col], key_columns: tuple[str, ...]) -> str | None:
+def _key_digest(texts: dict[str, np.ndarray], key_columns: tuple[str, ...]) -> str | None:
     """The digest of the chunk's key columns as COPY text (children reference these)."""
     if not key_columns:
         return None
-    names = [c.name for c in plan.table.columns]
-    keys = [copy_text(cols[names.index(c)]) for c in key_columns]
+    keys = [texts[c] for c in key_columns]
     return xxhash.xxh3_128_hexdigest(textops.join_rows(keys, b"\t", b"\n"))
+
+
+def _copy_texts(
+    cache: Cache, plan: TablePlan, job: ChunkJob
+) -> tuple[dict[str, np.ndarray], tuple[str, ...] | None]:
+    """Every column's COPY text for the job's rows: the columns of each part the cache holds
+    read from it, the others generated (and their parts stored); with the columns generated
+    (None: all, the table being one part)."""
+    names = [c.name for c in plan.table.columns]
+    rows = job.stop - job.start
+    split = parts.parts(plan, job.document)
+    if split is None:
+        whole = generate_chunk(plan, job.start, job.stop)
+        return {n: copy_text(c) for n, c in zip(names, whole, strict=True)}, None
+    texts: dict[str, np.ndarray] = {}
+    missing = []
+    for part in split:
+        got = parts.load(cache, part, rows)
+        if got is None:
+            missing.append(part)
+        else:
+            texts.update(got)
+    made = tuple(n for n in names if any(n in p.columns for p in missing))
+    cols = generate_columns(plan, job.start, job.stop, list(made))
+    for part in missing:
+        fresh = {n: copy_text(cols[n]) for n in part.columns}
+        parts.store(cache, part, fresh, rows)
+        texts.update(fresh)
+    return texts, made if len(made) < len(names) else None
 
 
 def run_chunk(job: ChunkJob) -> ChunkResult:
@@ -72,14 +104,24 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         return ChunkResult(
             job.stop - job.start, meta=cache.meta(job.key, job.encoding), reused=True
         )
-    if cache is not None and job.key is not None and (made := _from_copy(cache, job)):
-        return made
+    if cache is not None and job.key is not None and (deflated := _from_copy(cache, job)):
+        return deflated
     plan = compile_ref(job.spec).table_plan(job.table)
-    cols = generate_chunk(plan, job.start, job.stop)
-    data = encode(job.encoding, plan.table, cols)
     if cache is None or job.key is None:
-        return ChunkResult(job.stop - job.start, data=data)
-    key_digest = _key_digest(plan, cols, job.key_columns)
+        cols = generate_chunk(plan, job.start, job.stop)
+        return ChunkResult(job.stop - job.start, data=encode(job.encoding, plan.table, cols))
+    made: tuple[str, ...] | None = None
+    if job.encoding == "copy" or deflate_level(job.encoding) is not None:
+        texts, made = _copy_texts(cache, plan, job)
+        text = textops.join_rows([texts[c.name] for c in plan.table.columns], b"\t", b"\n")
+        level = deflate_level(job.encoding)
+        data = text if level is None else deflate.piece(text, level)
+    else:  # INSERTs: generated whole
+        cols = generate_chunk(plan, job.start, job.stop)
+        data = encode(job.encoding, plan.table, cols)
+        names = [c.name for c in plan.table.columns]
+        texts = {c: copy_text(cols[names.index(c)]) for c in job.key_columns}
+    key_digest = _key_digest(texts, job.key_columns)
     meta = cache.put(
         job.key,
         job.encoding,
@@ -88,7 +130,7 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         rows=job.stop - job.start,
         key_digest=key_digest,
     )
-    return ChunkResult(job.stop - job.start, meta=meta)
+    return ChunkResult(job.stop - job.start, meta=meta, columns=made)
 
 
 def _from_copy(cache: Cache, job: ChunkJob) -> ChunkResult | None:

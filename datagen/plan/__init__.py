@@ -12,6 +12,7 @@ from .compile import (
     compile_dataset,
     compile_document,
     generate_chunk,
+    generate_columns,
 )
 from .table import TablePlan
 
@@ -24,4 +25,5 @@ __all__ = [
     "compile_dataset",
     "compile_document",
     "generate_chunk",
+    "generate_columns",
 ]

@@ -240,6 +240,13 @@ def chunks(rows: int, size: int = CHUNK_ROWS) -> Iterator[tuple[int, int]]:
 
 def generate_chunk(plan: TablePlan, start: int, stop: int) -> list[Col]:
     """Every column of rows ``start..stop`` of the plan's table, in declared order."""
+    cols = generate_columns(plan, start, stop, [c.name for c in plan.table.columns])
+    return [cols[c.name] for c in plan.table.columns]
+
+
+def generate_columns(plan: TablePlan, start: int, stop: int, names: list[str]) -> dict[str, Col]:
+    """Columns ``names`` of rows ``start..stop`` (and nothing else but what they read): the
+    same values :func:`generate_chunk` gives them, whatever else is or is not generated."""
     block = Block(plan, np.arange(start, stop, dtype=np.int64))
     with deep_enough(plan.dsplan.depth(plan.table.qualname)):
-        return [block.column(c.name) for c in plan.table.columns]
+        return {n: block.column(n) for n in names}
