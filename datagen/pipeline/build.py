@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +19,12 @@ from doit.reporter import ConsoleReporter
 
 from .. import stamp
 from ..errors import DatagenError, PlanError, SpecError, suggest
+from . import generations
 from .actions import lock_ok, output_ok
 from .cache import Cache
 from .doitdb import repair_doit_db
 from .executors import local_executor
+from .generations import referenced_objects
 from .jobs import ChunkJob
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
@@ -223,13 +227,24 @@ def run_doit(
 def build(
     root: str | Path, names: list[str] | None = None, jobs: int = 1, out: TextIO | None = None
 ) -> BuildReport:
-    """Build the datasets of a repository incrementally; print what was regenerated."""
+    """Build the datasets of a repository incrementally; print what was regenerated. A build of
+    them all then removes the cache objects of builds older than the last ``DATAGEN_CACHE_KEEP``."""
+    setting = os.environ.get(generations.KEEP_VARIABLE)
+    keep = generations.keep_setting(setting) if not names else None  # a part never prunes
+    started = time.time_ns() - generations.CLOCK_SLACK_NS
     project = Project(Path(root).resolve())
     compiled = select(project, names)
     stamp.remove(project.root)  # written again below once the whole repository is built
     report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
+    objects = referenced_objects(project, compiled)
+    changed = generations.record(project.cache_dir, objects, [c.stem for c in compiled])
+    if keep is not None and changed:  # unchanged: the last prune still holds
+        files, size = generations.prune(project, objects, keep, since_ns=started)
+        if files:
+            print(f"cache: removed {files} files ({size:,} bytes) of builds before the last {keep}",
+                  file=out or sys.stdout)  # fmt: skip
     if names is None:  # the next no-op needs none of this, if all is current now
         seen = stamp.state(project.root)
         if _current(project, compiled):
@@ -353,17 +368,12 @@ def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> l
     return problems
 
 
-def gc(root: str | Path) -> tuple[int, int]:
-    """Remove cache objects no current spec references, and the dumps in build/ (with their
-    metas) no current spec writes; returns (files, bytes) removed."""
+def gc(root: str | Path, keep: int = 0) -> tuple[int, int]:
+    """Remove cache objects no current spec references (nor, with ``keep``, the ``keep`` most
+    recent earlier builds), and the dumps in build/ (with their metas) no current spec writes;
+    returns (files, bytes) removed."""
     project = Project(Path(root).resolve())
-    keep = set()
     specs = select(project, None)
-    for c in specs:
-        for tk in c.keys.values():
-            keep.add((tk.key, "table"))
-            for ck in tk.chunks:
-                keep.update((ck.key, e) for e in c.encodings())
-    files, size = Cache(project.cache_dir).gc(keep)
+    files, size = generations.prune(project, referenced_objects(project, specs), keep)
     more, more_size = remove_stale_outputs(project, specs)
     return files + more, size + more_size

@@ -205,11 +205,15 @@ class Cache:
                 key, _, kind = p.name.partition(".")
                 yield key, kind, p
 
-    def gc(self, keep: set[tuple[str, str]]) -> tuple[int, int]:
-        """Remove every object (and temporary file) not in ``keep``; returns (files, bytes)."""
+    def gc(self, keep: set[tuple[str, str]], since_ns: int | None = None) -> tuple[int, int]:
+        """Remove every object (and temporary file) not in ``keep``; returns (files, bytes).
+        With ``since_ns``, an object whose file or meta was written at or after that time stays:
+        a build running beside this one may have just made it, and need it."""
         files = size = 0
         for key, kind, p in list(self.entries()):
-            if (key, kind) in keep:
+            if (key, kind) in keep or (
+                since_ns is not None and self._since(key, kind, p, since_ns)
+            ):
                 continue
             if p.name.startswith("."):  # temporary file of an interrupted (or running) write
                 if time.time() - p.stat().st_mtime < TMP_GRACE:
@@ -225,3 +229,15 @@ class Cache:
             if sub.is_dir() and not any(sub.iterdir()):
                 sub.rmdir()
         return files, size
+
+    def _since(self, key: str, kind: str, path: Path, since_ns: int) -> bool:
+        """Whether the object's file or its meta was written at or after ``since_ns`` (or is
+        gone: another gc got there first)."""
+        for p in (path, self.meta_path(key, kind)):
+            try:
+                if p.stat().st_mtime_ns >= since_ns:
+                    return True
+            except FileNotFoundError:
+                if p == path:
+                    return True
+        return False
