@@ -180,15 +180,9 @@ def validate(specs) -> None:
         sys.exit(1)
 
 
-_REPO = click.option(
-    "-C",
-    "--directory",
-    "root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The repository (with datasets/ in it).",
-)
+_REPO = click.option("-C", "--directory", "root", default=".", show_default=True,
+                     type=click.Path(file_okay=False, exists=True),
+                     help="The repository (with datasets/ in it).")  # fmt: skip
 
 
 @cli.command()
@@ -270,11 +264,16 @@ def verify(names, root, jobs) -> None:
 
 @cli.command()
 @_REPO
-def gc(root) -> None:
-    """Delete cache objects that no current spec references (old versions, interrupted writes)."""
+@click.option("--keep", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Also keep the objects of the N most recent earlier builds, so reverting to "
+              "one of them regenerates nothing.")  # fmt: skip
+def gc(root, keep) -> None:
+    """Delete cache objects that no current spec references (old versions, interrupted writes),
+    and dumps in build/ of datasets that are gone. `datagen build` itself keeps the objects of
+    the last 5 builds (DATAGEN_CACHE_KEEP=N to change, off for all)."""
     from .pipeline import build as pipeline
 
-    files, size = pipeline.gc(root)
+    files, size = pipeline.gc(root, keep)
     click.echo(f"removed {files} files ({size:,} bytes)")
 
 
