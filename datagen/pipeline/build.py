@@ -6,7 +6,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,9 +230,9 @@ def build(
     them all then removes the cache objects of builds older than the last ``DATAGEN_CACHE_KEEP``."""
     setting = os.environ.get(generations.KEEP_VARIABLE)
     keep = generations.keep_setting(setting) if not names else None  # a part never prunes
-    started = time.time_ns() - generations.CLOCK_SLACK_NS
     project = Project(Path(root).resolve())
     compiled = select(project, names)
+    started = generations.clock(project.cache_dir) if keep is not None else None
     stamp.remove(project.root)  # written again below once the whole repository is built
     report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):

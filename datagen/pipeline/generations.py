@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -40,8 +41,7 @@ Objects = set[tuple[str, str]]
 
 DEFAULT_KEEP = 5
 KEEP_VARIABLE = "DATAGEN_CACHE_KEEP"
-#: how far before its start a build takes its start to be: a file's time comes from a clock that
-#: may lag the one read here by a tick (a file server's, by more)
+#: how far back the start is taken to be when no file can be written to read the time off it
 CLOCK_SLACK_NS = 2 * 10**9
 _NAME = re.compile(r"^(\d{8})\.json$")
 
@@ -68,6 +68,23 @@ def prune(
     removed = Cache(project.cache_dir).gc(current | kept, since_ns)
     remove(stale)
     return removed
+
+
+def clock(cache_dir: Path) -> int:
+    """Now, by the clock that times the cache's files (ns): a file written after this call is no
+    older. Read off a file written for it, since that clock may be a file server's, or a coarse
+    one a tick behind this machine's."""
+    folder = directory(cache_dir)
+    path = folder / f".clock.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+        return path.stat().st_mtime_ns
+    except OSError:
+        return time.time_ns() - CLOCK_SLACK_NS
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def keep_setting(value: str | None) -> int | None:
