@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import stat
 import sys
@@ -215,19 +216,22 @@ class Cache:
                 since_ns is not None and self._since(key, kind, p, since_ns)
             ):
                 continue
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue  # another gc removed it meanwhile
             if p.name.startswith("."):  # temporary file of an interrupted (or running) write
-                if time.time() - p.stat().st_mtime < TMP_GRACE:
+                if time.time() - st.st_mtime < TMP_GRACE:
                     continue  # another build may be writing it right now
-                size += p.stat().st_size
                 p.unlink(missing_ok=True)
-                files += 1
-                continue
-            size += p.stat().st_size
-            self.remove(key, kind)
+            else:
+                self.remove(key, kind)
+            size += st.st_size
             files += 1
         for sub in list(self.objects.iterdir()) if self.objects.exists() else []:
-            if sub.is_dir() and not any(sub.iterdir()):
-                sub.rmdir()
+            with contextlib.suppress(OSError):  # not empty, or gone: another build's business
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
         return files, size
 
     def _since(self, key: str, kind: str, path: Path, since_ns: int) -> bool:
