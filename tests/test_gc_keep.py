@@ -215,3 +215,15 @@ def test_an_unchanged_build_neither_records_nor_lists_the_cache(repo, monkeypatc
     report, out = build(repo)
     assert report.generated() == {} and out == "small: up to date\n"
     assert [p.name for p in gens(repo)] == before
+
+
+def test_a_prune_that_fails_leaves_the_build_whole(repo, monkeypatch, capsys):
+    def fails(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(generations, "prune", fails)
+    report, out = build(repo)
+    assert set(report.generated()["small"]) == {"public.users", "public.events"}
+    assert "small: wrote build/small.sql" in out and (repo / "build" / "small.sql").exists()
+    err = capsys.readouterr().err
+    assert "cannot remove old cache objects" in err and "datagen gc --keep 5" in err

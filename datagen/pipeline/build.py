@@ -20,7 +20,7 @@ from .. import stamp
 from ..errors import DatagenError, PlanError, SpecError, suggest
 from . import generations
 from .actions import lock_ok, output_ok
-from .cache import Cache
+from .cache import Cache, warn
 from .doitdb import repair_doit_db
 from .executors import local_executor
 from .generations import referenced_objects
@@ -240,7 +240,11 @@ def build(
     objects = referenced_objects(project, compiled)
     changed = generations.record(project.cache_dir, objects, [c.stem for c in compiled])
     if keep is not None and changed:  # unchanged: the last prune still holds
-        files, size = generations.prune(project, objects, keep, since_ns=started)
+        try:
+            files, size = generations.prune(project, objects, keep, since_ns=started)
+        except OSError as e:  # the build is done and whole: its prune can wait
+            warn(f"cannot remove old cache objects ({e}); `datagen gc --keep {keep}` will")
+            files = size = 0
         if files:
             print(f"cache: removed {files} files ({size:,} bytes) of builds before the last {keep}",
                   file=out or sys.stdout)  # fmt: skip

@@ -4,7 +4,9 @@ Every successful ``datagen build`` records the (key, kind) pairs of the objects 
 in ``cache/generations/NNNNNNNN.json`` (numbered upwards, so names sort by age). ``datagen gc
 --keep N``, and every full build by itself (``DATAGEN_CACHE_KEEP``, 5 by default), keep the objects
 of the current specs and of the N most recent generations that reference anything else: the
-states a user is likely to revert to. Everything else in ``cache/objects/`` goes.
+states a user is likely to revert to. Everything else in ``cache/objects/`` goes, but for what a
+build's own prune finds written since that build began (by the cache's clock, :func:`clock`): a
+build running beside it may have just made it.
 
 A generation whose objects the current specs all reference adds nothing, so it is not counted
 (the record of the build just made, or of a build of some of the datasets); it stays while it is
@@ -155,7 +157,7 @@ def record(cache_dir: Path, objects: Objects, datasets: list[str]) -> bool:
     doc = {"datasets": sorted(datasets), "objects": sorted(map(list, objects))}
     folder = directory(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".new.{os.getpid()}.tmp"
+    tmp = folder / f".new.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     tmp.write_text(json.dumps(doc, separators=(",", ":")) + "\n", "utf-8")
     number = gens[0][0] + 1 if gens else 1
     try:
