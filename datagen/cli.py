@@ -18,7 +18,7 @@ import click
 from . import api
 from .errors import DatagenError, SpecError, UsageError
 from .explain import explain_command
-from .generators.catalog import catalog
+from .generators.catalog import catalog, param_text
 from .templates import commands as template_commands
 from .versions import byte_shaping_versions
 from .writers import FORMATS, WRITERS
@@ -180,22 +180,19 @@ def validate(specs) -> None:
         sys.exit(1)
 
 
-_REPO = click.option(
-    "-C",
-    "--directory",
-    "root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The repository (with datasets/ in it).",
-)
+_REPO = click.option("-C", "--directory", "root", default=".", show_default=True,
+                     type=click.Path(file_okay=False, exists=True),
+                     help="The repository (with datasets/ in it).")  # fmt: skip
 
 
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
 @_jobs("Worker processes; outputs are byte-identical for any number.")
-def build(names, root, jobs) -> None:
+@click.option(
+    "--deep", is_flag=True, help="Read every cache object back first; remake damaged ones."
+)
+def build(names, root, jobs, deep) -> None:
     """Build datasets/NAME.yaml (all by default) into build/, regenerating only what changed.
 
     \b
@@ -203,13 +200,15 @@ def build(names, root, jobs) -> None:
       datagen build                 # every dataset; the same as running `doit`
       datagen build shop -j 2       # one dataset, two processes
 
-    Each table chunk is cached under cache/ by a hash of everything its bytes depend on, so an
-    edit regenerates that table (and tables whose referenced keys changed), and reverting an edit
-    reuses the old objects. The build also writes datasets/NAME.lock.json: commit it.
+    Each chunk of rows, and each column of it, is cached under cache/ by a hash of everything its
+    bytes depend on: an edit regenerates the columns it changed (and tables whose referenced keys
+    changed); reverting an edit reuses the objects of the last 5 builds (DATAGEN_CACHE_KEEP).
+    Dumps are copied from cached chunks as their metas vouch (--deep reads them all first). The
+    build also writes datasets/NAME.lock.json: commit it.
     """
     from .pipeline import build as pipeline
 
-    pipeline.build(root, list(names) or None, jobs)
+    pipeline.build(root, list(names) or None, jobs, deep=deep)
 
 
 @cli.command()
@@ -270,29 +269,17 @@ def verify(names, root, jobs) -> None:
 
 @cli.command()
 @_REPO
-def gc(root) -> None:
-    """Delete cache objects that no current spec references (old versions, interrupted writes)."""
+@click.option("--keep", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Also keep the objects of the N most recent earlier builds, so reverting to "
+              "one of them regenerates nothing.")  # fmt: skip
+def gc(root, keep) -> None:
+    """Delete cache objects that no current spec references (old versions, interrupted writes),
+    and dumps in build/ of datasets that are gone. `datagen build` itself keeps the objects of
+    the last 5 builds (DATAGEN_CACHE_KEEP=N to change, off for all)."""
     from .pipeline import build as pipeline
 
-    files, size = pipeline.gc(root)
+    files, size = pipeline.gc(root, keep)
     click.echo(f"removed {files} files ({size:,} bytes)")
-
-
-def _param_text(schema: dict) -> str:
-    """A JSON-schema property in a few words: ``number 0..1``, ``uniform|normal``..."""
-    if "enum" in schema:
-        kind = "|".join(map(str, schema["enum"]))
-    else:
-        t = schema.get("type", "any")
-        kind = "|".join(t) if isinstance(t, list) else t
-    lo, hi = schema.get("minimum"), schema.get("maximum")
-    if lo is not None and hi is not None:
-        return f"{kind} {lo}..{hi}"
-    if lo is not None:
-        return f"{kind} >= {lo}"
-    if schema.get("exclusiveMinimum") is not None:
-        return f"{kind} > {schema['exclusiveMinimum']}"
-    return kind
 
 
 @cli.command()
@@ -318,7 +305,7 @@ def generators(as_json) -> None:
     for i, (name, g) in enumerate(entries.items()):
         width = max((len(p) for p in g["params"]), default=0)
         params = [
-            f"{p:<{width}}  {_param_text(s['schema'])}" + (" (required)" if s["required"] else "")
+            f"{p:<{width}}  {param_text(s['schema'])}" + (" (required)" if s["required"] else "")
             for p, s in sorted(g["params"].items())
         ]
         rows = [

@@ -98,13 +98,13 @@ def test_copy_and_custom_generate_each_chunk_once(tmp_path, compressions, monkey
     from datagen.pipeline import jobs
 
     generated: list[int] = []
-    real = jobs.generate_chunk
+    for name in ("generate_chunk", "generate_columns"):  # whole, or some columns of it
 
-    def counting(plan, start, stop):
-        generated.append(start)
-        return real(plan, start, stop)
+        def counting(plan, start, stop, *names, real=getattr(jobs, name)):
+            generated.append(start)
+            return real(plan, start, stop, *names)
 
-    monkeypatch.setattr(jobs, "generate_chunk", counting)
+        monkeypatch.setattr(jobs, name, counting)
     repo = make_repo(tmp_path / "r", ["copy", "custom", "tar"])
     build(repo)
     assert len(generated) == 7 and len(compressions) == 7

@@ -42,3 +42,20 @@ def catalog() -> dict[str, dict[str, Any]]:
             "default_for": sorted(t for t, d in TYPE_DEFAULTS.items() if d == name),
         }
     return out
+
+
+def param_text(schema: dict) -> str:
+    """A JSON-schema property in a few words: ``number 0..1``, ``uniform|normal``..."""
+    if "enum" in schema:
+        kind = "|".join(map(str, schema["enum"]))
+    else:
+        t = schema.get("type", "any")
+        kind = "|".join(t) if isinstance(t, list) else t
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    if lo is not None and hi is not None:
+        return f"{kind} {lo}..{hi}"
+    if lo is not None:
+        return f"{kind} >= {lo}"
+    if schema.get("exclusiveMinimum") is not None:
+        return f"{kind} > {schema['exclusiveMinimum']}"
+    return kind

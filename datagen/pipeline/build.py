@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
-from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from doit.cmd_base import TaskLoader2
 from doit.doit_cmd import DoitMain
 from doit.loader import load_tasks
-from doit.reporter import ConsoleReporter
 
 from .. import stamp
 from ..errors import DatagenError, PlanError, SpecError, suggest
+from . import generations
 from .actions import lock_ok, output_ok
-from .cache import Cache
+from .cache import Cache, warn
 from .doitdb import repair_doit_db
 from .executors import local_executor
+from .generations import referenced_objects
 from .jobs import ChunkJob
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
 from .project import Project, SpecBuild, chunk_owners, compile_spec, remove_stale_outputs
+from .report import BuildReport, Reporter
 from .tasks import DOIT_CONFIG, project_tasks
 
 
@@ -70,117 +71,10 @@ def select(project: Project, names: list[str] | None) -> list[SpecBuild]:
 # ---- running doit ------------------------------------------------------------------------------
 
 
-@dataclass
-class BuildReport:
-    """Which tasks ran and which were up to date, by dataset."""
-
-    executed: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    #: chunk task -> the columns generated for it, where the others came from the cache's
-    #: column parts (:mod:`datagen.pipeline.parts`)
-    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def generated_columns(self, dataset: str, table: str) -> list[str] | None:
-        """The columns generated for ``table``'s chunks in this build, in table order, when
-        the others were all reused; None when some chunk was generated whole."""
-        names = [n for n in self.executed if n.startswith(f"{dataset}:{table}/")]
-        if not names or any(n not in self.columns for n in names):
-            return None
-        seen: dict[str, None] = {}
-        for n in names:
-            seen.update(dict.fromkeys(self.columns[n]))
-        return list(seen)
-
-    def generated(self) -> dict[str, dict[str, int]]:
-        """dataset -> table -> number of chunks (row ranges) generated in this build."""
-        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for name in self.executed:
-            ds, _, rest = name.partition(":")
-            table, slash, chunk = rest.rpartition("/")
-            if slash and "-" in chunk:
-                seen[ds][table].add(chunk.rsplit("-", 1)[1])
-        return {ds: {t: len(c) for t, c in tables.items()} for ds, tables in seen.items()}
-
-    def lines(self, compiled: list[SpecBuild], project: Project) -> list[str]:
-        gen = self.generated()
-        lines = []
-        for c in compiled:
-            g = gen.get(c.stem, {})
-            wrote = [n.split(":", 1)[1] for n in self.executed if n.startswith(f"{c.stem}:dump-")]
-            if not g and not wrote and not any(n.startswith(f"{c.stem}:") for n in self.executed):
-                lines.append(f"{c.stem}: up to date")
-                continue
-            total_chunks = {q: len(tk.chunks) for q, tk in c.keys.items()}
-            parts = [
-                f"{q} ({n} of {total_chunks[q]} chunks{_only(self.generated_columns(c.stem, q))})"
-                for q, n in g.items()
-            ]
-            if parts:
-                lines.append(f"{c.stem}: generated {', '.join(parts)}")
-            reused = [q for q in c.keys if q not in g]
-            if reused:
-                lines.append(f"{c.stem}: reused {', '.join(reused)}")
-            files = [
-                str(c.output_path(project, n.removeprefix("dump-")).relative_to(project.root))
-                for n in wrote
-            ]
-            if any(n == f"{c.stem}:lock" for n in self.executed):
-                files.append(str(project.lock_path(c.stem).relative_to(project.root)))
-            if files:
-                lines.append(f"{c.stem}: wrote {', '.join(files)}")
-        return lines
-
-
-def _only(columns: list[str] | None) -> str:
-    if columns is None:
-        return ""
-    if not columns:
-        return ", joined from cached columns"
-    return f", column{'s' if len(columns) != 1 else ''} {', '.join(columns)} only"
-
-
-class _Reporter(ConsoleReporter):
-    """Collects what ran into its own report; prints failures as doit does and, on a terminal,
-    one progress line. One instance per run: doit is handed the instance, not the class."""
-
-    def __init__(self, outstream, options, report: BuildReport) -> None:
-        super().__init__(outstream, options)
-        self.report = report
-        self.total = 0
-        self.progress = sys.stderr.isatty()
-
-    def initialize(self, tasks, selected_tasks):
-        self.total = sum(1 for t in tasks.values() if t.actions)
-
-    def execute_task(self, task):
-        if task.actions and self.report is not None:
-            self.report.executed.append(task.name)
-        if self.progress and task.actions:
-            done = len(self.report.executed) + len(self.report.skipped) if self.report else 0
-            sys.stderr.write(f"\r\x1b[K[{done}/{self.total}] {task.name}")
-            sys.stderr.flush()
-
-    def skip_uptodate(self, task):
-        if self.report is not None:
-            self.report.skipped.append(task.name)
-
-    def add_failure(self, task, fail):
-        if self.report is not None:
-            self.report.failed.append(task.name)
-        super().add_failure(task, fail)
-
-    def complete_run(self):
-        if self.progress:
-            sys.stderr.write("\r\x1b[K")
-        if self.failures or self.runtime_errors:
-            super().complete_run()
-
-
 class _Loader(TaskLoader2):
     """Feeds doit the task creator of :mod:`datagen.pipeline.tasks` for one project."""
 
-    def __init__(self, project: Project, names: list[str] | None, reporter: _Reporter) -> None:
+    def __init__(self, project: Project, names: list[str] | None, reporter: Reporter) -> None:
         super().__init__()
         self.project, self.names, self.reporter = project, names, reporter
 
@@ -240,7 +134,7 @@ def run_doit(
     repair_doit_db(project.root / DOIT_CONFIG["dep_file"])
     report = BuildReport()
     fill_cache(project, specs if specs is not None else select(project, names), jobs, report)
-    reporter = _Reporter(sys.stdout, {"failure_verbosity": 0}, report)
+    reporter = Reporter(sys.stdout, {"failure_verbosity": 0}, report)
     code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
         raise BuildError(f"build failed ({', '.join(report.failed) or f'doit exit code {code}'})")
@@ -255,9 +149,14 @@ def build(
     deep: bool = False,
 ) -> BuildReport:
     """Build the datasets of a repository incrementally; print what was regenerated. ``deep``
-    first reads every cache object the build uses against its digest (see :func:`deep_check`)."""
+    first reads every cache object the build uses against its digest (see :func:`deep_check`).
+    A build of them all then removes the cache objects of builds older than the last
+    ``DATAGEN_CACHE_KEEP``."""
+    setting = os.environ.get(generations.KEEP_VARIABLE)
+    keep = generations.keep_setting(setting) if not names else None  # a part never prunes
     project = Project(Path(root).resolve())
     compiled = select(project, names)
+    started = generations.clock(project.cache_dir) if keep is not None else None
     stamp.remove(project.root)  # written again below once the whole repository is built
     if deep:
         for line in deep_check(project, compiled):
@@ -265,6 +164,17 @@ def build(
     report = run_doit(project, names, jobs, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
+    objects = referenced_objects(project, compiled)
+    changed = generations.record(project.cache_dir, objects, [c.stem for c in compiled])
+    if keep is not None and changed:  # unchanged: the last prune still holds
+        try:
+            files, size = generations.prune(project, objects, keep, since_ns=started)
+        except OSError as e:  # the build is done and whole: its prune can wait
+            warn(f"cannot remove old cache objects ({e}); `datagen gc --keep {keep}` will")
+            files = size = 0
+        if files:
+            print(f"cache: removed {files} files ({size:,} bytes) of builds before the last {keep}",
+                  file=out or sys.stdout)  # fmt: skip
     if names is None:  # the next no-op needs none of this, if all is current now
         seen = stamp.state(project.root)
         if _current(project, compiled):
@@ -282,9 +192,7 @@ def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:
     for c in compiled:
         bad = [
             (key, kind)
-            for tk in c.keys.values()
-            for key, kind in [(tk.key, "table")]
-            + [(ck.key, e) for ck in tk.chunks for e in c.encodings()]
+            for key, kind in sorted(referenced_objects(project, [c]))
             if cache.meta(key, kind) is not None and not cache.valid(key, kind, deep=True)
         ]
         for key, kind in bad:
@@ -412,17 +320,12 @@ def verify(root: str | Path, names: list[str] | None = None, jobs: int = 1) -> l
     return problems
 
 
-def gc(root: str | Path) -> tuple[int, int]:
-    """Remove cache objects no current spec references, and the dumps in build/ (with their
-    metas) no current spec writes; returns (files, bytes) removed."""
+def gc(root: str | Path, keep: int = 0) -> tuple[int, int]:
+    """Remove cache objects no current spec references (nor, with ``keep``, the ``keep`` most
+    recent earlier builds), and the dumps in build/ (with their metas) no current spec writes;
+    returns (files, bytes) removed."""
     project = Project(Path(root).resolve())
-    keep = set()
     specs = select(project, None)
-    for c in specs:
-        for tk in c.keys.values():
-            keep.add((tk.key, "table"))
-            for ck in tk.chunks:
-                keep.update((ck.key, e) for e in c.encodings())
-    files, size = Cache(project.cache_dir).gc(keep)
+    files, size = generations.prune(project, referenced_objects(project, specs), keep)
     more, more_size = remove_stale_outputs(project, specs)
     return files + more, size + more_size

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import stat
 import sys
@@ -205,23 +206,42 @@ class Cache:
                 key, _, kind = p.name.partition(".")
                 yield key, kind, p
 
-    def gc(self, keep: set[tuple[str, str]]) -> tuple[int, int]:
-        """Remove every object (and temporary file) not in ``keep``; returns (files, bytes)."""
+    def gc(self, keep: set[tuple[str, str]], since_ns: int | None = None) -> tuple[int, int]:
+        """Remove every object (and temporary file) not in ``keep``; returns (files, bytes).
+        With ``since_ns``, an object whose file or meta was written at or after that time stays:
+        a build running beside this one may have just made it, and need it."""
         files = size = 0
         for key, kind, p in list(self.entries()):
-            if (key, kind) in keep:
+            if (key, kind) in keep or (
+                since_ns is not None and self._since(key, kind, p, since_ns)
+            ):
                 continue
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue  # another gc removed it meanwhile
             if p.name.startswith("."):  # temporary file of an interrupted (or running) write
-                if time.time() - p.stat().st_mtime < TMP_GRACE:
+                if time.time() - st.st_mtime < TMP_GRACE:
                     continue  # another build may be writing it right now
-                size += p.stat().st_size
                 p.unlink(missing_ok=True)
-                files += 1
-                continue
-            size += p.stat().st_size
-            self.remove(key, kind)
+            else:
+                self.remove(key, kind)
+            size += st.st_size
             files += 1
         for sub in list(self.objects.iterdir()) if self.objects.exists() else []:
-            if sub.is_dir() and not any(sub.iterdir()):
-                sub.rmdir()
+            with contextlib.suppress(OSError):  # not empty, or gone: another build's business
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
         return files, size
+
+    def _since(self, key: str, kind: str, path: Path, since_ns: int) -> bool:
+        """Whether the object's file or its meta was written at or after ``since_ns`` (or is
+        gone: another gc got there first)."""
+        for p in (path, self.meta_path(key, kind)):
+            try:
+                if p.stat().st_mtime_ns >= since_ns:
+                    return True
+            except FileNotFoundError:
+                if p == path:
+                    return True
+        return False

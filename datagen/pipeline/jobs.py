@@ -111,7 +111,7 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         cols = generate_chunk(plan, job.start, job.stop)
         return ChunkResult(job.stop - job.start, data=encode(job.encoding, plan.table, cols))
     made: tuple[str, ...] | None = None
-    if job.encoding == "copy" or deflate_level(job.encoding) is not None:
+    if parts.textual(job.encoding):
         texts, made = _copy_texts(cache, plan, job)
         text = textops.join_rows([texts[c.name] for c in plan.table.columns], b"\t", b"\n")
         level = deflate_level(job.encoding)

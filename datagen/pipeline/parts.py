@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import CacheError
 from ..plan import TablePlan
+from ..writers.codecs import deflate_level
 from .cache import Cache
 from .keys import canonical, digest
 
@@ -34,6 +35,12 @@ KIND = "cols"
 # what a standalone column's values never depend on (the chunk document's other parts)
 _NOT_OF_A_COLUMN = ("parents", "key_columns", "chunk_rows", "table", "kind")
 _NOT_OF_A_COLUMN_TABLE = ("columns", "order", "timeline")
+
+
+def textual(encoding: str) -> bool:
+    """Whether chunks of ``encoding`` are made from COPY text (and so from column parts):
+    ``copy`` and the deflated ``zcopyN``; INSERTs are generated whole."""
+    return encoding == "copy" or deflate_level(encoding) is not None
 
 
 @dataclass(frozen=True)
