@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .errors import DatagenError, Problem, SpecError, WriterError
 from .fileio import atomic_write, atomic_write_tree
+from .fileslice import FileSlice
 from .pipeline.executors import local_executor
 from .pipeline.jobs import ChunkJob
 from .plan import Compiled, compile_dataset, compile_document
@@ -144,15 +146,24 @@ def _rendering(
     ds = c.dataset
     executor = local_executor(jobs if any(t.rows for t in ds.tables) else 1)
 
-    def table_data(qualname: str) -> Iterator[bytes]:
+    # a plain dump written to a file copies workers' spooled chunks in the kernel, unread
+    slices = writer.passes_data_through and not stream
+
+    def table_data(qualname: str) -> Iterator[Any]:
         t = ds.table(qualname)
         done = 0
         if progress:
             progress(t.name, 0, t.rows)
-        for result in executor.map(chunk_jobs(c, qualname, writer.encoding)):
+        for result in executor.map(chunk_jobs(c, qualname, writer.encoding), files=slices):
             done += result.rows
             if progress:
                 progress(t.name, done, t.rows)
+            if result.file is not None:
+                try:
+                    yield FileSlice(Path(result.file), os.path.getsize(result.file), "")
+                finally:
+                    os.unlink(result.file)
+                continue
             assert result.data is not None
             yield result.data
 

@@ -244,14 +244,14 @@ def _remove_orphans(path: Path) -> None:
     prefix = f".{path.name}."
     for stale in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         m = _TMP_TAIL.fullmatch(stale.name[len(prefix) : -len(".tmp")])
-        if m and m["host"] == HOST and not _alive(int(m["pid"])):
+        if m and m["host"] == HOST and not alive(int(m["pid"])):
             if stale.is_dir() and not stale.is_symlink():
                 shutil.rmtree(stale, ignore_errors=True)  # of atomic_write_tree
             else:
                 stale.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether process ``pid`` still runs (a zombie nobody reaped does not count)."""
     try:
         os.kill(pid, 0)

@@ -24,7 +24,8 @@ Failed = Callable[[OSError], Exception]  # a failed write of the target -> the e
 class FileSlice:
     """A piece of :func:`~datagen.fileio.atomic_write`: bytes of another file (a cache
     object), copied by the kernel where the OS can, never read into Python, never hashed: its
-    ``digest`` (xxh3-128) is taken on the caller's word, which its meta gives."""
+    ``digest`` (xxh3-128) is taken on the caller's word, which its meta gives (empty where no
+    digest of the result is kept: a worker's spooled chunk in ``generate``)."""
 
     path: Path
     size: int

@@ -4,6 +4,9 @@ the bytes are the same as -j 1, and the folder is gone afterwards, on success an
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -65,3 +68,27 @@ def test_no_room_for_the_spool_sends_the_bytes_through_the_pipe(tmp_path):
     result = _run_to_file(job, str(tmp_path / "missing"))  # cannot create a file there
     assert result.file is None and result.data
     assert _collect(result).data == result.data
+
+
+def test_a_killed_runs_spool_goes_with_the_next_run(tmpdir_env, tmp_path):
+    """A run killed mid-way (SIGKILL: no clean-up) leaves its folder; the next run on this host
+    removes it, not a running one's. Written to a file, chunks are copied from the spool."""
+    from datagen.api import generate_to_path
+    from datagen.fileio import HOST
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmpdir_env / f"datagen-chunks-{HOST}.{dead.pid}.abc"
+    live = tmpdir_env / f"datagen-chunks-{HOST}.{os.getpid()}.def"
+    other = tmpdir_env / f"datagen-chunks-elsewhere.{dead.pid}.ghi"
+    for d in (stale, live, other):
+        d.mkdir()
+        (d / "chunk-x").write_bytes(b"x" * 10)
+    ds = datagen.compile_spec(SPEC, rows={"events": 200_000})
+    one, two = tmp_path / "one.sql", tmp_path / "two.sql"
+    generate_to_path(ds, str(one), jobs=1)
+    assert stale.exists()  # -j 1 makes no spool
+    generate_to_path(ds, str(two), jobs=2)
+    assert one.read_bytes() == two.read_bytes()
+    assert not stale.exists() and live.exists() and other.exists()
+    assert sorted(p.name for p in tmpdir_env.iterdir()) == sorted([live.name, other.name])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import glob
 import os
 import shutil
 import signal
@@ -28,7 +29,7 @@ class Executor(Protocol):
     """Runs jobs: :meth:`map` hands results back in the jobs' order (for streaming a dump),
     :meth:`fill` in any order (for filling the cache, where only completion matters)."""
 
-    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]: ...
+    def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]: ...
 
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]: ...
 
@@ -38,7 +39,7 @@ class Executor(Protocol):
 class InlineExecutor:
     """Runs every job in this process, one after the other."""
 
-    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]:
+    def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]:
         return (run_chunk(job) for job in jobs)
 
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
@@ -87,6 +88,19 @@ def _collect(result: ChunkResult) -> ChunkResult:
     return ChunkResult(result.rows, data=data)
 
 
+def _spool() -> str:
+    """A private temporary folder for streamed chunks, named by host and pid; the folders of
+    killed runs on this host (whose pid is gone) are removed first."""
+    from ..fileio import HOST, alive  # local: the build's workers never stream
+
+    prefix = f"datagen-chunks-{HOST}.{os.getpid()}."
+    for old in glob.glob(os.path.join(tempfile.gettempdir(), f"datagen-chunks-{HOST}.*.*")):
+        pid = os.path.basename(old)[len(f"datagen-chunks-{HOST}.") :].split(".")[0]
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=prefix)
+
+
 class ProcessExecutor:
     """A pool of worker processes; :meth:`map` keeps at most ``2 * workers`` jobs in flight.
 
@@ -99,17 +113,20 @@ class ProcessExecutor:
         self.pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
         self.spool: str | None = None
 
-    def map(self, jobs: Iterable[ChunkJob]) -> Iterator[ChunkResult]:
+    def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]:
+        """Results in job order; with ``files``, a result may name the spool file that holds
+        its bytes instead (the caller copies it, and removes it before taking the next)."""
         window = 2 * self.workers
         if self.spool is None:
-            self.spool = tempfile.mkdtemp(prefix="datagen-chunks-")
+            self.spool = _spool()
+        collect = (lambda r: r) if files else _collect
         pending: deque[Future[ChunkResult]] = deque()
         for job in jobs:
             pending.append(self.pool.submit(_run_to_file, job, self.spool))
             if len(pending) >= window:
-                yield _collect(pending.popleft().result())
+                yield collect(pending.popleft().result())
         while pending:
-            yield _collect(pending.popleft().result())
+            yield collect(pending.popleft().result())
 
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
         # results are small metas: every job is queued at once, none waits behind a slow one
