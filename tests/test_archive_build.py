@@ -177,7 +177,7 @@ def test_verify_and_build_catch_a_changed_archive(tmp_path):
     assert any(p.startswith("build/five.dump: ") for p in problems), problems
     assert any(p.startswith("build/five.dir: ") for p in problems), problems
     assert any(p.startswith("build/five.tar: ") for p in problems), problems
-    assert all(p.endswith("run 'datagen build five' to write it again") for p in problems)
+    assert all(p.endswith("run 'datagen build --deep five' to write it again") for p in problems)
     out = io.StringIO()
     pipeline.build(repo, out=out)
     assert "wrote build/five.dump, build/five.dir, build/five.tar" in out.getvalue()

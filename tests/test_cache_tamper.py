@@ -302,7 +302,7 @@ def test_verify_hashes_the_dumps_in_build(repo, clean):
     problems = pipeline.verify(repo)
     assert problems == [
         "build/tiny.sql: differs from datasets/tiny.lock.json (size or digest); "
-        "run 'datagen build tiny' to write it again"
+        "run 'datagen build --deep tiny' to write it again"
     ]
     assert pipeline.plan(repo)[0] == "tiny: write build/tiny.sql"
     build(repo)

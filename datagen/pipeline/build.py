@@ -183,24 +183,22 @@ def build(
 
 
 def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:
-    """Read every cache object the specs use against the digest in its meta; remove each that
-    differs (the build makes it again) and the metas of the dumps made from it (the build
-    writes them again). A build otherwise trusts an object whose size and mtime match its
-    meta, and copies it into the dumps unread; returns a line per object found damaged."""
+    """Read every cache object the specs use against the digest in its meta and remove each that
+    differs (the build makes it again), and forget every dump of these specs (the build writes
+    them all again: one copied from a damaged object, or damaged itself without a change of
+    size or time, is then whole). A build otherwise trusts an object whose size and mtime match
+    its meta, and copies it into the dumps unread; returns a line per object found damaged."""
     cache = Cache(project.cache_dir)
     lines = []
+    checked: set[tuple[str, str]] = set()  # an object two datasets share is read once
     for c in compiled:
-        bad = [
-            (key, kind)
-            for key, kind in sorted(referenced_objects(project, [c]))
-            if cache.meta(key, kind) is not None and not cache.valid(key, kind, deep=True)
-        ]
-        for key, kind in bad:
-            cache.remove(key, kind)
-            lines.append(f"{c.stem}: cache object {key}.{kind} was damaged; made again")
-        if bad:
-            for fmt in c.formats:
-                project.output_meta(c.stem, fmt).unlink(missing_ok=True)
+        for key, kind in sorted(referenced_objects(project, [c]) - checked):
+            checked.add((key, kind))
+            if cache.meta(key, kind) is not None and not cache.valid(key, kind, deep=True):
+                cache.remove(key, kind)
+                lines.append(f"{c.stem}: cache object {key}.{kind} was damaged; made again")
+        for fmt in c.formats:
+            project.output_meta(c.stem, fmt).unlink(missing_ok=True)
     return lines
 
 

@@ -228,6 +228,8 @@ class Cache:
                 self.remove(key, kind)
             size += st.st_size
             files += 1
+        if since_ns is not None:  # a build's own prune: another build may be about to write
+            return files, size  # into an empty folder (made, then written: never removed between)
         for sub in list(self.objects.iterdir()) if self.objects.exists() else []:
             with contextlib.suppress(OSError):  # not empty, or gone: another build's business
                 if sub.is_dir() and not any(sub.iterdir()):

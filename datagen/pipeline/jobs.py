@@ -154,7 +154,7 @@ def _from_copy(cache: Cache, job: ChunkJob) -> ChunkResult | None:
         rows=job.stop - job.start,
         key_digest=source["key_digest"],
     )
-    return ChunkResult(job.stop - job.start, meta=meta)
+    return ChunkResult(job.stop - job.start, meta=meta, columns=())  # none generated
 
 
 __all__ = ["ChunkJob", "ChunkResult", "SpecRef", "run_chunk"]

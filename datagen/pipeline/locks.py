@@ -231,14 +231,14 @@ def output_problems(
         except ValueError as e:  # ArchiveReadError: not an archive of this spec, or damaged
             problems.append(
                 f"{shown}: not the archive {lock_name} describes ({e}); "
-                f"run 'datagen build {c.stem}' to write it again"
+                f"run 'datagen build --deep {c.stem}' to write it again"
             )
             continue
-        if got != want_held:
+        if got != want_held:  # it may look whole by size and time: --deep rewrites it anyway
             what = "holds other data than" if archive else "differs from"
             problems.append(
                 f"{shown}: {what} {lock_name} (size or digest); "
-                f"run 'datagen build {c.stem}' to write it again"
+                f"run 'datagen build --deep {c.stem}' to write it again"
             )
     return problems
 
