@@ -40,7 +40,7 @@ def _code_version() -> str:
 
     here = Path(__file__).parent
     h = xxhash.xxh3_64()
-    for name in ("poolcache.py", "words.py", "locales.py", "placedata.py"):
+    for name in ("poolcache.py", "words.py", "locales.py", "placedata.py", "translit.py"):
         h.update((here / name).read_bytes())
     return f"{__version__}-{h.hexdigest()}"
 
