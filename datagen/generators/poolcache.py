@@ -27,7 +27,7 @@ FORMAT = 1  # of the files: a change in what they hold makes older files misses
 
 @functools.cache
 def _faker_version() -> str:
-    from importlib.metadata import version
+    from ..versions import version
 
     return version("faker")
 
