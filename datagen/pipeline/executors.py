@@ -10,7 +10,6 @@ behind (on Linux the kernel sends them SIGKILL when the thread that started them
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -18,7 +17,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from typing import Protocol
 
 from .jobs import ChunkJob, ChunkResult, run_chunk
@@ -51,6 +50,8 @@ class InlineExecutor:
 def _die_with_parent() -> None:
     """Linux: the kernel kills this worker when the process that made it dies (even SIGKILL)."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         pr_set_pdeathsig = 1
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
@@ -95,6 +96,9 @@ class ProcessExecutor:
     read instead of an unpickling of 150 pipe reads."""
 
     def __init__(self, workers: int) -> None:
+        # multiprocessing and ctypes load here: a one-process run never needs them
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
         self.pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
         self.spool: str | None = None
