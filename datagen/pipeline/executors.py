@@ -17,10 +17,12 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, as_completed
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .jobs import ChunkJob, ChunkResult, run_chunk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Executor(Protocol):
@@ -117,6 +119,8 @@ class ProcessExecutor:
 
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
         # results are small metas: every job is queued at once, none waits behind a slow one
+        from concurrent.futures import as_completed
+
         futures = {self.pool.submit(run_chunk, job): job for job in jobs}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
