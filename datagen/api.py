@@ -19,7 +19,7 @@ from .plan import Compiled, compile_dataset, compile_document
 from .plan.source import SpecRef
 from .spec.load import load, load_text
 from .spec.model import Dataset
-from .writers import FORMATS, WRITERS, TableData, Toc, Writer, writer_for
+from .writers import FORMAT_NAMES, TableData, Toc, Writer, file_pattern, writer_for
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
@@ -176,7 +176,7 @@ def _rendering(
 def default_output(spec: Compiled | Dataset, fmt: str) -> str:
     """The file name a format writes by default: ``NAME.sql``, ``NAME.inserts.sql``..."""
     ds = spec.dataset if isinstance(spec, Compiled) else spec
-    return FORMATS[fmt][0].format(name=ds.name)
+    return file_pattern(fmt).format(name=ds.name)
 
 
 def generate_to_path(
@@ -198,7 +198,7 @@ def generate_to_path(
     if path == "-":
         return generate(ds, sys.stdout.buffer, fmt, jobs=jobs, progress=progress, compress=compress)
     target = Path(path)
-    if target.is_dir() and not getattr(WRITERS.get(fmt), "directory", False):
+    if target.is_dir() and not (fmt in FORMAT_NAMES and writer_for(fmt).directory):
         raise WriterError(
             f"cannot write {path}: it is a directory; name a file, "
             f"or use -o {target / default_output(ds, fmt)}"

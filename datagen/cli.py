@@ -21,7 +21,7 @@ from .explain import explain_command
 from .generators.catalog import catalog, param_text
 from .templates import commands as template_commands
 from .versions import byte_shaping_versions
-from .writers import FORMATS, WRITERS
+from .writers import FORMAT_NAMES, writer_for
 
 
 class Progress:
@@ -95,7 +95,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(list(FORMAT_NAMES)),
     default="copy",
     show_default=True,
     help="copy: COPY blocks as pg_dump writes; sql: multi-row INSERTs; "
@@ -137,7 +137,7 @@ def generate(spec, template, output, fmt, compress, seed, rows, scale, jobs, qui
     The same spec and seed give the same bytes on every run and machine (a compressed archive:
     with the same zlib). A failed run leaves no partial file behind.
     """
-    if compress is not None and not WRITERS[fmt].levels:
+    if compress is not None and not writer_for(fmt).levels:
         raise UsageError("--compress applies to -f custom and -f directory only")
     kw = {"seed": seed, "rows": _parse_rows(rows), "scale": scale}
     ds = template_commands.compile_source(spec, template, **kw)  # once

@@ -98,13 +98,16 @@ def test_copy_and_custom_generate_each_chunk_once(tmp_path, compressions, monkey
     from datagen.pipeline import jobs
 
     generated: list[int] = []
-    for name in ("generate_chunk", "generate_columns"):  # whole, or some columns of it
 
-        def counting(plan, start, stop, *names, real=getattr(jobs, name)):
+    def counting(real):
+        def run(plan, start, stop, *names):
             generated.append(start)
             return real(plan, start, stop, *names)
 
-        monkeypatch.setattr(jobs, name, counting)
+        return run
+
+    for name in ("generate_chunk", "generate_columns"):  # whole, or some columns of it
+        monkeypatch.setattr(jobs, name, counting(getattr(jobs, name)))
     repo = make_repo(tmp_path / "r", ["copy", "custom", "tar"])
     build(repo)
     assert len(generated) == 7 and len(compressions) == 7

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,68 @@ def test_unknown_names_are_still_attribute_errors():
         datagen.nope  # noqa: B018
     assert datagen.__version__ == "0.1.0"
     assert {"generate", "SpecError", "__version__"} <= set(dir(datagen))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATE = ["-m", "datagen", "generate", "--rows", "users=1", "-o", os.devnull, "-q"]
+#: what a plain dump of a spec without CHECKs or DEFAULTs never needs once the pool cache is
+#: warm: Faker (faker.config scans every locale), pglast, the archive writers,
+#: importlib.metadata (the versions are read from the dist-info), multiprocessing (-j 1)
+NOT_FOR_PLAIN = {"faker", "faker.config", "pglast", "datagen.writers.archive", "tarfile"}
+NOT_FOR_PLAIN |= {"datagen.spec.expression_checks", "importlib.metadata", "multiprocessing"}
+
+
+def generate_imports(spec: Path, pools: Path) -> set[str]:
+    """The modules ``datagen generate spec`` imports, with the pool cache at ``pools``."""
+    env = {**os.environ, "DATAGEN_POOL_CACHE": str(pools)}
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", *GENERATE, str(spec)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    names = {
+        line.split("|")[2].strip()
+        for line in r.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "datagen.cli" in names, r.stderr[-2000:]
+    return names
+
+
+def test_a_plain_generate_with_a_warm_pool_cache_imports_nothing_it_does_not_use(tmp_path):
+    spec = ROOT / "bench" / "users.yaml"
+    cold = generate_imports(spec, tmp_path / "pools")
+    assert "faker" in cold  # the first run reads Faker's data, and keeps it
+    warm = generate_imports(spec, tmp_path / "pools")
+    assert warm & NOT_FOR_PLAIN == set()
+    assert "numpy" in warm and "jsonschema" in warm  # needed by every run
+
+
+def test_checks_and_archives_still_load_what_they_need(tmp_path):
+    spec = tmp_path / "checked.yaml"
+    spec.write_text((ROOT / "bench" / "users.yaml").read_text() + "    checks: ['score >= 10']\n")
+    names = generate_imports(spec, tmp_path / "pools")
+    assert {"pglast", "datagen.spec.expression_checks"} <= names
+
+
+def test_format_names_are_the_registered_formats():
+    code = (
+        "import sys, datagen.writers as w\n"
+        "assert 'datagen.writers.archive' not in sys.modules\n"
+        "names = list(w.WRITERS)\n"
+        "assert 'datagen.writers.archive' in sys.modules\n"
+        "assert tuple(names) == w.FORMAT_NAMES == tuple(w.FORMATS), names\n"
+        "assert type(w.writer_for('tar')).__name__ == 'TarWriter'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_versions_read_from_dist_info_agree_with_importlib_metadata():
+    from importlib.metadata import version as metadata_version
+
+    from datagen.versions import _dist_info_version
+
+    for name in ("faker", "numpy", "pglast", "PyYAML", "typing-extensions"):
+        assert _dist_info_version(name) == metadata_version(name)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import rand, textops
+from . import poolcache
 from .words import DEFAULT_LOCALE, Pool, ascii_fold, cities, faker_pool, make_pool
 
 DATA = Path(__file__).parent / "data"
@@ -101,31 +102,31 @@ def _regions(
     )  # fmt: skip
 
 
-def _region_data(locale: str, provider: Any) -> Regions | None:
+def _region_args(locale: str, provider: Any) -> list[Any] | None:
+    """The arguments of :func:`_regions` for the locale (names, codes, weights, ranges, shape)."""
     own: dict[str, Any] = _regions_file().get(locale) or {}
     if locale == "en_US":
         names = list(provider.states)
         codes = [a for a in provider.states_abbr if a != "DC"]  # states lists the 50 states only
         weights = [own["weights"][c] for c in codes]
         ranges = [[list(provider.states_postcode[c])] for c in codes]
-        return _regions(names, codes, weights, ranges, width=5)
+        return [names, codes, weights, ranges, {"width": 5}]
     if "regions" in own:
         names, codes, weights, ranges = (list(x) for x in zip(*own["regions"], strict=True))
-        return _regions(names, codes, weights, ranges, width=own["width"], dash=own.get("dash", 0))
+        return [names, codes, weights, ranges, {"width": own["width"], "dash": own.get("dash", 0)}]
     if locale == "fr_FR":  # metropolitan départements: postcode = number * 1000 + a multiple of 10
         deps = [(c, n) for c, n in provider.departments if len(c) == 2]
         ranges = [
             [[20000, 20190]] if c == "2A" else [[20200, 20690]] if c == "2B" else
             [[int(c) * 1000, int(c) * 1000 + 990]] for c, _ in deps
         ]  # fmt: skip
-        return _regions(
-            [n for _, n in deps], [c for c, _ in deps], [1.0] * len(deps), ranges, width=5, step=10
-        )
+        names, codes = [n for _, n in deps], [c for c, _ in deps]
+        return [names, codes, [1.0] * len(deps), ranges, {"width": 5, "step": 10}]
     if locale == "ru_RU":
         names = [f"{n} обл." for n in provider.region_oblast] + [
             f"{n} край" for n in provider.region_krai
         ] + [f"Республика {n}" for n in provider.region_republics]  # fmt: skip
-        return _regions(names, [_abbreviate(n) for n in names], [1.0] * len(names), None)
+        return [names, [_abbreviate(n) for n in names], [1.0] * len(names), None, {}]
     for attr in REGION_ATTRS:
         data = getattr(provider, attr, None)
         if isinstance(data, dict) and data and all(isinstance(v, str) for v in data.values()):
@@ -141,7 +142,7 @@ def _region_data(locale: str, provider: Any) -> Regions | None:
             pairs = [(str(abbr[data.index(n)]) if fitting else _abbreviate(n), n) for n in names]
         else:
             continue
-        return _regions([n for _, n in pairs], [c for c, _ in pairs], [1.0] * len(pairs), None)
+        return [[n for _, n in pairs], [c for c, _ in pairs], [1.0] * len(pairs), None, {}]
     return None
 
 
@@ -201,18 +202,38 @@ def _street_shape(provider: Any) -> tuple[bool, bytes, bytes, bytes]:
     return True, b" ", b"", b""
 
 
+def _address_data(locale: str) -> dict[str, Any] | None:
+    """What :func:`places` reads from Faker's address provider of ``locale`` (None: it has
+    none), as JSON kept on disk by :mod:`.poolcache`: a warm run does not import Faker."""
+
+    def build() -> list[str]:
+        provider = _address_module(locale)
+        if provider is None:
+            return ["null"]
+        number_first, *shape = _street_shape(provider)
+        data = {
+            "number_first": number_first,
+            "shape": [b.decode() for b in shape],
+            "towns": list(dict.fromkeys(provider.towns)) if locale == "ja_JP" else None,
+            "regions": _region_args(locale, provider),
+        }
+        return [json.dumps(data)]
+
+    return json.loads(poolcache.strings("address", locale, build)[0])
+
+
 @functools.cache
 def places(locale: str) -> Places:
     """The place data of ``locale`` (built once per process)."""
     if locale in _LANGUAGE_ONLY:
         return places(_LANGUAGE_ONLY[locale])
-    provider = _address_module(locale)
     territory = locale.split("_")[-1] if "_" in locale else ""
-    if provider is None or territory not in countries():
+    data = _address_data(locale)
+    if data is None or territory not in countries():
         return places(DEFAULT_LOCALE)
-    number_first, joiner, prefix, suffix = _street_shape(provider)
+    number_first, joiner, prefix, suffix = data["number_first"], *map(str.encode, data["shape"])
     if locale == "ja_JP":  # 丹勢2丁目14番3号: a town, then block numbers
-        streets = make_pool(list(dict.fromkeys(provider.towns)))
+        streets = make_pool(data["towns"])
         number_first, joiner = False, b""
     else:
         try:
@@ -226,7 +247,8 @@ def places(locale: str) -> Places:
     except (AttributeError, TypeError, ValueError):
         forms = _SECONDARY.get(locale.split("_")[0], ["Apt. {}"])
         secondary = make_pool([f.format(n) for f in forms for n in range(1, 40)])
-    regions = _region_data(locale, provider)
+    args = data["regions"]
+    regions = None if args is None else _regions(*args[:4], **args[4])
     postcodes = None if regions is not None and regions.start is not None else _postcodes(locale)
     return Places(
         locale=locale, country=territory, streets=streets, secondary=secondary,

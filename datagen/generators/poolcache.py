@@ -27,7 +27,7 @@ FORMAT = 1  # of the files: a change in what they hold makes older files misses
 
 @functools.cache
 def _faker_version() -> str:
-    from importlib.metadata import version
+    from ..versions import version
 
     return version("faker")
 
@@ -40,7 +40,7 @@ def _code_version() -> str:
 
     here = Path(__file__).parent
     h = xxhash.xxh3_64()
-    for name in ("poolcache.py", "words.py", "locales.py", "placedata.py"):
+    for name in ("poolcache.py", "words.py", "locales.py", "placedata.py", "translit.py"):
         h.update((here / name).read_bytes())
     return f"{__version__}-{h.hexdigest()}"
 

@@ -118,21 +118,22 @@ def expand_formats(locale: str, formats: list[str], size: int, purpose: str) -> 
 
 @functools.cache
 def cities(locale: str) -> Pool:
-    """City names: the locale's list where Faker has one, else its formats filled from its lists."""
-    provider = _provider("address", locale)
-    listed = getattr(provider, "cities", None)
-    if listed:
-        return make_pool(list(dict.fromkeys(listed)))
-    formats = list(getattr(provider, "city_formats", ()))
-    made = expand_formats(locale, formats, 2048, "city")
-    return make_pool(made) if made else faker_pool(locale, "city")
+    """City names: the locale's list where Faker has one, else its formats filled from its lists
+    (kept on disk by :mod:`.poolcache`, so a warm run does not import Faker for them)."""
+
+    def build() -> list[str]:
+        provider = _provider("address", locale)
+        listed = getattr(provider, "cities", None)
+        if listed:
+            return list(dict.fromkeys(listed))
+        formats = list(getattr(provider, "city_formats", ()))
+        made = expand_formats(locale, formats, 2048, "city")
+        return made if made else _faker_strings(locale, "city", 2048)
+
+    return make_pool(poolcache.strings("cities", locale, build))
 
 
-@functools.cache
-def faker_pool(locale: str, method: str, size: int = 2048) -> Pool:
-    """Values Faker builds by calling a provider method, made once with a fixed seed (and kept
-    on disk: :mod:`.poolcache`)."""
-
+def _faker_strings(locale: str, method: str, size: int) -> list[str]:
     def build() -> list[str]:
         from faker import Faker
 
@@ -141,7 +142,14 @@ def faker_pool(locale: str, method: str, size: int = 2048) -> Pool:
         fn = getattr(fake, method)
         return list(dict.fromkeys(str(fn()) for _ in range(size)))
 
-    return make_pool(poolcache.strings(f"{method}.{size}.{POOL_SEED}", locale, build))
+    return poolcache.strings(f"{method}.{size}.{POOL_SEED}", locale, build)
+
+
+@functools.cache
+def faker_pool(locale: str, method: str, size: int = 2048) -> Pool:
+    """Values Faker builds by calling a provider method, made once with a fixed seed (and kept
+    on disk: :mod:`.poolcache`)."""
+    return make_pool(_faker_strings(locale, method, size))
 
 
 @functools.cache

@@ -10,7 +10,6 @@ behind (on Linux the kernel sends them SIGKILL when the thread that started them
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import glob
 import os
 import shutil
@@ -19,10 +18,12 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .jobs import ChunkJob, ChunkResult, run_chunk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Executor(Protocol):
@@ -52,6 +53,8 @@ class InlineExecutor:
 def _die_with_parent() -> None:
     """Linux: the kernel kills this worker when the process that made it dies (even SIGKILL)."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         pr_set_pdeathsig = 1
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
@@ -109,6 +112,9 @@ class ProcessExecutor:
     read instead of an unpickling of 150 pipe reads."""
 
     def __init__(self, workers: int) -> None:
+        # multiprocessing and ctypes load here: a one-process run never needs them
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
         self.pool = ProcessPoolExecutor(workers, initializer=_die_with_parent)
         self.spool: str | None = None
@@ -130,6 +136,8 @@ class ProcessExecutor:
 
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
         # results are small metas: every job is queued at once, none waits behind a slow one
+        from concurrent.futures import as_completed
+
         futures = {self.pool.submit(run_chunk, job): job for job in jobs}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import decimal
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from pglast import ast
-from pglast.enums.parsenodes import A_Expr_Kind
+from typing import TYPE_CHECKING, Any
 
 from ..generators.numeric import number_scale
 from ..spec.expressions import ExpressionError, column_name, constant, parse_expression
 from ..spec.model import Column, Table
+
+if TYPE_CHECKING:  # pglast loads with the first CHECK parsed
+    from pglast import ast
 
 NUMERIC_BASES = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double precision"})
 
@@ -32,6 +32,8 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 def _op(node: ast.A_Expr) -> str | None:
+    from pglast import ast
+
     names = [n.sval for n in node.name or () if isinstance(n, ast.String)]
     return names[0] if len(names) == 1 else None
 
@@ -43,6 +45,8 @@ def _number(node: Any) -> float | None:
 
 def _in_value(node: Any) -> str | None:
     """An IN list item as SPEC reads it: a number's text, or a string (optionally cast)."""
+    from pglast import ast
+
     if isinstance(node, ast.TypeCast):
         node = node.arg
         return (
@@ -79,6 +83,9 @@ def check_pair(expr: str) -> tuple[str, str, bool] | None:
         >>> check_pair("shipped_at >= placed_at")
         ('placed_at', 'shipped_at', False)
     """
+    from pglast import ast
+    from pglast.enums.parsenodes import A_Expr_Kind
+
     try:
         tree = parse_expression(expr)
     except ExpressionError:
@@ -94,6 +101,9 @@ def check_pair(expr: str) -> tuple[str, str, bool] | None:
 
 def check_bounds(expr: str) -> tuple[str, dict[str, Any]] | None:
     """(column, params to merge) for an enforceable CHECK, or None."""
+    from pglast import ast
+    from pglast.enums.parsenodes import A_Expr_Kind
+
     try:
         tree = parse_expression(expr)
     except ExpressionError:

@@ -26,9 +26,9 @@ from .model import Dataset
 
 def output_problems(doc: SpecDocument, dataset: Dataset) -> list[Problem]:
     """One problem per entry of ``outputs:`` that names a format no writer supports."""
-    from ..writers import WRITERS  # imported when checking: the writers are not needed to load
+    from ..writers import FORMAT_NAMES  # imported when checking: not needed to load
 
-    supported = ", ".join(WRITERS)
+    supported = ", ".join(FORMAT_NAMES)
     return [
         doc.problem(
             f"outputs[{i}]",
@@ -36,5 +36,5 @@ def output_problems(doc: SpecDocument, dataset: Dataset) -> list[Problem]:
             f"this datagen builds {supported}",
         )
         for i, fmt in enumerate(dataset.outputs)
-        if fmt not in WRITERS
+        if fmt not in FORMAT_NAMES
     ]

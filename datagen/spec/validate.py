@@ -11,7 +11,6 @@ from typing import Any
 from ..errors import Problem, SpecError, suggest
 from ..idents import NAMEDATALEN
 from ..pgtypes import ALL_SPELLINGS, TypeParseError, parse_type
-from .expression_checks import default_problems, expression_problems
 from .load import SpecDocument
 from .model import Check, Column, Dataset, ForeignKey, Index, Key, Table
 from .outputs import output_problems
@@ -301,6 +300,10 @@ class _Builder:
 
     def check_expressions(self, t: Table, enums: dict[str, list[str]]) -> None:
         """Each CHECK and DEFAULT is exactly one safe expression (see :mod:`.expressions`)."""
+        if not t.checks and all(c.default is None for c in t.columns):
+            return  # nothing to parse: pglast is not even imported
+        from .expression_checks import default_problems, expression_problems
+
         columns = {c.name: c.type for c in t.columns}
         for chk in t.checks:
             for message, hint in expression_problems(chk.expression, "CHECK", columns, enums):

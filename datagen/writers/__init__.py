@@ -14,18 +14,53 @@ Nothing here generates data: callers hand writers encoded chunks (see :class:`.b
 
 from __future__ import annotations
 
-from . import archive, plain  # noqa: F401  (registers the formats)
-from .base import FORMATS, WRITERS, ChunkSizes, TableData, Writer, register, writer_for
+from typing import Any
+
+from . import base, plain  # noqa: F401  (registers the plain formats, which lead every list)
+from .base import ChunkSizes, TableData, Writer, register
 from .toc import Toc, TocEntry
+
+#: every format, in registration order (``list(WRITERS)``), known without importing the archive
+#: writers (tests/test_import_cost.py checks the two agree)
+FORMAT_NAMES = ("copy", "sql", "custom", "directory", "tar")
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`WRITERS` and :data:`FORMATS` load the archive writers (tarfile, the pg_dump layout)
+    on first use: a plain dump never needs them."""
+    if name in ("WRITERS", "FORMATS"):
+        from . import archive  # noqa: F401  (registers custom, directory and tar)
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def writer_for(fmt: str, compress: int | None = None) -> Writer:
+    """:func:`.base.writer_for`, loading the archive writers unless ``fmt`` is plain."""
+    if fmt not in base.WRITERS or compress is not None:
+        from . import archive  # noqa: F401
+
+    return base.writer_for(fmt, compress)
+
+
+def file_pattern(fmt: str) -> str:
+    """The file name pattern of format ``fmt`` (``{name}.sql``...), a KeyError if unknown."""
+    if fmt not in base.WRITERS:
+        from . import archive  # noqa: F401
+
+    return base.WRITERS[fmt].pattern
+
 
 __all__ = [
     "FORMATS",
+    "FORMAT_NAMES",
     "WRITERS",
     "ChunkSizes",
     "TableData",
     "Toc",
     "TocEntry",
     "Writer",
+    "file_pattern",
     "register",
     "writer_for",
 ]
