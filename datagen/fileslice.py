@@ -32,7 +32,7 @@ class FileSlice:
     digest: str
 
 
-Piece = bytes | FileSlice
+Piece = bytes | memoryview | FileSlice  # a memoryview: flat, of bytes (an array's memory)
 
 
 # copy_file_range cannot serve these file pairs (another filesystem on older kernels, a pipe, a

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from datagen.errors import UsageError
 from datagen.pipeline import build as pipeline
 from datagen.pipeline.build import BuildReport
 
@@ -140,3 +141,16 @@ def test_tables_of_one_part_and_insert_dumps_are_not_split(tmp_path):
     )
     report, _ = run(repo)
     assert report.generated() == {"users": {"public.users": 2}} and report.columns == {}
+
+
+def test_column_parts_can_be_turned_off(tmp_path, cold, monkeypatch):
+    """DATAGEN_COLUMN_CACHE=off caches chunks whole (same bytes); a bad value is an error."""
+    monkeypatch.setenv("DATAGEN_COLUMN_CACHE", "off")
+    repo = repo_with(tmp_path / "r", edited(SPEC, SCORE))
+    report, _ = run(repo)
+    assert cols_objects(repo) == {} and report.columns == {}
+    assert (repo / "build" / "bench_users.sql").read_bytes() == cold["score"]
+    monkeypatch.setenv("DATAGEN_COLUMN_CACHE", "sometimes")
+    (repo / "datasets" / "users.yaml").write_text(SPEC)
+    with pytest.raises(UsageError, match=r"DATAGEN_COLUMN_CACHE='sometimes': write on"):
+        run(repo)

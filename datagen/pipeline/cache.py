@@ -132,7 +132,12 @@ class Cache:
         return meta
 
     def put(
-        self, key: str, kind: str, pieces: Iterable[bytes], document: dict[str, Any], **extra: Any
+        self,
+        key: str,
+        kind: str,
+        pieces: Iterable[bytes | memoryview],
+        document: dict[str, Any],
+        **extra: Any,
     ) -> dict[str, Any]:
         """Store an object and its meta; returns the meta."""
         path = self.path(key, kind)
