@@ -78,6 +78,10 @@ def test_a_standalone_column_edit_generates_that_column_alone(tmp_path, cold):
     )
 
     (repo / "datasets" / "users.yaml").write_text(edited(SPEC, SCORE))
+    assert pipeline.plan(repo)[0] == (  # plan says it first
+        "users: public.users: rebuild, 2 of 2 chunks to generate, column score only "
+        "(columns.score.params.max: 1000 -> 2000)"
+    )
     report, text = run(repo)
     assert parts_made(report) == [("score",), ("score",)]  # 2 column-chunks of 20
     assert "generated public.users (2 of 2 chunks, column score only)" in text
@@ -87,6 +91,7 @@ def test_a_standalone_column_edit_generates_that_column_alone(tmp_path, cold):
 
     # a column of the rest: the rest part again, the standalone columns from the cache
     (repo / "datasets" / "users.yaml").write_text(edited(SPEC, SCORE, CITY))
+    assert f"chunks to generate, columns {', '.join(REST)} only (" in pipeline.plan(repo)[0]
     report, text = run(repo)
     assert parts_made(report) == [tuple(REST), tuple(REST)]
     assert (repo / "build" / "bench_users.sql").read_bytes() == cold["city"]

@@ -15,7 +15,7 @@ from doit.loader import load_tasks
 
 from .. import stamp
 from ..errors import DatagenError, PlanError, SpecError, suggest
-from . import generations
+from . import generations, parts
 from .actions import lock_ok, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
@@ -25,7 +25,7 @@ from .jobs import ChunkJob
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
 from .project import Project, SpecBuild, chunk_owners, compile_spec, remove_stale_outputs
-from .report import BuildReport, Reporter
+from .report import BuildReport, Reporter, only_columns
 from .tasks import DOIT_CONFIG, project_tasks
 
 
@@ -245,6 +245,10 @@ def _reasons(old_doc: dict[str, Any] | None, new_doc: dict[str, Any]) -> list[st
     return out or ["the cached object is missing or damaged"]
 
 
+def _chunk_cached(cache: Cache, key: str, c: SpecBuild) -> bool:
+    return all(cache.valid(key, e) for e in c.encodings())
+
+
 def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
     """What ``build`` would do and why, without doing it."""
     project = Project(Path(root).resolve())
@@ -266,9 +270,13 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
                 why = ["new table"]
             else:
                 why = _reasons(old_meta["document"] if old_meta else None, tk.doc)
+            columns = None
+            if all(parts.textual(e) for e in c.encodings()):  # INSERTs are generated whole
+                missing = [ck.doc for ck in tk.chunks if not _chunk_cached(cache, ck.key, c)]
+                columns = parts.columns_to_make(cache, c.compiled.table_plan(q), missing)
             lines.append(
-                f"{c.stem}: {q}: rebuild, {total - cached} of {total} chunks to generate "
-                f"({'; '.join(why)})"
+                f"{c.stem}: {q}: rebuild, {total - cached} of {total} chunks to generate"
+                f"{only_columns(columns)} ({'; '.join(why)})"
             )
         for q in sorted(set(locked) - set(c.keys)):
             lines.append(f"{c.stem}: {q}: removed from the spec")

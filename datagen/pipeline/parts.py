@@ -119,6 +119,20 @@ def parts(plan: TablePlan, chunk_doc: dict[str, Any]) -> list[Part] | None:
     return out
 
 
+def columns_to_make(cache: Cache, plan: TablePlan, docs: list[dict[str, Any]]) -> list[str] | None:
+    """The columns a build would generate for the chunks whose key documents are ``docs`` (the
+    chunks the cache lacks): those of the parts it lacks too, in table order; None for all of
+    them (the table is one part, or column parts are off)."""
+    names = [c.name for c in plan.table.columns]
+    want: set[str] = set()
+    for doc in docs:
+        split = parts(plan, doc)
+        if split is None:
+            return None
+        want.update(n for p in split if not cache.valid(p.key, KIND) for n in p.columns)
+    return [n for n in names if n in want] if len(want) < len(names) else None
+
+
 def load(cache: Cache, part: Part, rows: int) -> dict[str, np.ndarray] | None:
     """The part's columns from the cache, or None when it lacks the part (or holds a damaged
     or malformed one: it is made again)."""

@@ -53,10 +53,8 @@ class BuildReport:
                 lines.append(f"{c.stem}: up to date")
                 continue
             total_chunks = {q: len(tk.chunks) for q, tk in c.keys.items()}
-            parts = [
-                f"{q} ({n} of {total_chunks[q]} chunks{_only(self.generated_columns(c.stem, q))})"
-                for q, n in g.items()
-            ]
+            made = {q: only_columns(self.generated_columns(c.stem, q)) for q in g}
+            parts = [f"{q} ({n} of {total_chunks[q]} chunks{made[q]})" for q, n in g.items()]
             if parts:
                 lines.append(f"{c.stem}: generated {', '.join(parts)}")
             reused = [q for q in c.keys if q not in g]
@@ -73,7 +71,8 @@ class BuildReport:
         return lines
 
 
-def _only(columns: list[str] | None) -> str:
+def only_columns(columns: list[str] | None) -> str:
+    """``, column X only`` after a chunk count, when some columns came from the cache."""
     if columns is None:
         return ""
     if not columns:
