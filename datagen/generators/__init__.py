@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
+from ..spec import known_valid
 from . import (  # noqa: F401  (registration)
     arrays,
     choice,
@@ -39,6 +38,9 @@ from . import (  # noqa: F401  (registration)
     web,
 )
 from .base import REGISTRY, ColumnContext, Generator, UnknownGenerator, get_or_raise
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
     "REGISTRY",
@@ -95,17 +97,44 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def make(ctx: ColumnContext, name: str, params: dict[str, Any]) -> Generator:
-    """Instantiate generator ``name`` for ``ctx``; problems are left in ``gen.problems``."""
-    cls = get_or_raise(name)
-    problems: list[tuple[str, str | None]] = []
-    schema = {
+def _params_schema(cls: type[Generator]) -> dict[str, Any]:
+    return {
         "type": "object",
         "properties": cls.params,
         "required": list(cls.required),
         "additionalProperties": False,
     }
-    for err in jsonschema.Draft202012Validator(schema).iter_errors(_jsonable(params)):
+
+
+_SCHEMA_DIGESTS: dict[type[Generator], str] = {}
+
+
+def _params_schema_digest(cls: type[Generator]) -> str:
+    if cls not in _SCHEMA_DIGESTS:
+        _SCHEMA_DIGESTS[cls] = known_valid.schema_digest(_params_schema(cls))
+    return _SCHEMA_DIGESTS[cls]
+
+
+def _param_errors(cls: type[Generator], params: Any) -> list[jsonschema.ValidationError]:
+    """What jsonschema says of ``params`` against ``cls.params``: nothing, without importing it,
+    for params it passed before (:mod:`datagen.spec.known_valid`)."""
+    if not params and not cls.required:  # {} against an object schema requiring nothing
+        return []
+    if known_valid.known(_params_schema_digest(cls), params):
+        return []
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(_params_schema(cls)).iter_errors(params))
+    if not errors:
+        known_valid.remember(_params_schema_digest(cls), params)
+    return errors
+
+
+def make(ctx: ColumnContext, name: str, params: dict[str, Any]) -> Generator:
+    """Instantiate generator ``name`` for ``ctx``; problems are left in ``gen.problems``."""
+    cls = get_or_raise(name)
+    problems: list[tuple[str, str | None]] = []
+    for err in _param_errors(cls, _jsonable(params)):
         where = ".".join(map(str, err.path))
         if err.validator == "additionalProperties":
             from ..errors import suggest

@@ -11,12 +11,19 @@ import functools
 import json
 import re
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, suggest
+from . import known_valid
 from .load import SpecDocument, json_path
+
+if TYPE_CHECKING:
+    import jsonschema
+
+
+@functools.cache
+def _schema_digest() -> str:
+    return known_valid.schema_digest(schema())
 
 
 @functools.cache
@@ -67,6 +74,12 @@ _NAME_WHAT = {
 }
 
 
+def _best_match(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError | None:
+    import jsonschema
+
+    return jsonschema.exceptions.best_match(errors)
+
+
 def _explain_one_of(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
     """For a value matching no alternative, the error of the alternative it was meant to be.
 
@@ -77,7 +90,7 @@ def _explain_one_of(err: jsonschema.ValidationError) -> jsonschema.ValidationErr
     while err.validator == "oneOf" and err.context:
         shaped = [e for e in err.context if e.validator != "type"] or err.context
         control = [e for e in shaped if e.validator == "not"]  # a control character says most
-        best = jsonschema.exceptions.best_match(control or shaped)
+        best = _best_match(control or shaped)
         if best is None:  # pragma: no cover - best_match returns None only for no errors
             break
         err = best
@@ -85,6 +98,10 @@ def _explain_one_of(err: jsonschema.ValidationError) -> jsonschema.ValidationErr
 
 
 def structure_problems(doc: SpecDocument) -> list[Problem]:
+    if known_valid.known(_schema_digest(), doc.data):  # passed before: no jsonschema import
+        return []
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
     for err in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
@@ -126,6 +143,8 @@ def structure_problems(doc: SpecDocument) -> list[Problem]:
         elif err.validator == "const" and parts == ["version"]:
             hint = "this datagen reads spec version 1"
         problems.append(doc.problem(path, message, hint))
+    if not problems:
+        known_valid.remember(_schema_digest(), doc.data)
     # a name with a control character is that one problem, not also a pattern mismatch
     control = {p.path for p in problems if "control character" in p.message}
     return [p for p in problems if p.path not in control or "control character" in p.message]
