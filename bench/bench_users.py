@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import datagen
+from datagen import malloc
 
 SPEC = Path(__file__).with_name("users.yaml")
 
@@ -70,6 +71,7 @@ def main() -> None:
     ap.add_argument("--baseline-rows", type=int, default=20_000)
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
+    malloc.requested = True  # as the datagen command runs (datagen/malloc.py)
 
     ds = datagen.compile_spec(SPEC, rows={"users": args.rows})  # compiled once, as the CLI does
     datagen.generate(datagen.load_spec(SPEC, rows={"users": 1000}), Counter())  # warm pools

@@ -161,8 +161,8 @@ def _rendering(
             if result.file is not None:
                 try:
                     yield FileSlice(Path(result.file), os.path.getsize(result.file), "")
-                finally:
-                    os.unlink(result.file)
+                finally:  # (the spool may be gone already: a failed write closes it first)
+                    Path(result.file).unlink(missing_ok=True)
                 continue
             assert result.data is not None
             yield result.data

@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> None:
             return
     # datagen does no linear algebra: OpenBLAS's thread pool only costs start-up, in every worker
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from . import malloc
+
+    malloc.requested = True  # this process and its workers keep freed memory for the next chunk
     from .cli import main as cli_main
 
     cli_main(argv)

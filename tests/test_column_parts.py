@@ -103,6 +103,13 @@ def test_a_standalone_column_edit_generates_that_column_alone(tmp_path, cold):
     assert report.generated() == {} and "reused public.users" in text
     assert (repo / "build" / "bench_users.sql").read_bytes() == cold["score"]
 
+    # every chunk cached, the table's manifest lost: plan says no column is generated
+    for p in (repo / "cache" / "objects").rglob("*.table*"):
+        p.unlink()
+    assert pipeline.plan(repo)[0].startswith(
+        "users: public.users: rebuild, 0 of 2 chunks to generate ("
+    )
+
 
 def test_parallel_builds_and_damaged_parts_give_the_cold_bytes(tmp_path, cold):
     repo = repo_with(tmp_path / "r", SPEC)

@@ -33,10 +33,14 @@ def pools(tmp_path, monkeypatch):
 
 
 def compile_text(tmp_path, name: str = "shop", params: str = "{min: 0, max: 9}"):
+    """Compile as a new process would: reading the file first, writing it at the end."""
     path = tmp_path / "s.yaml"
     path.write_text(SPEC.format(name=name, params=params))
-    known_valid._entries.cache_clear()  # as a new process reads the file
-    return datagen.compile_spec(path)
+    known_valid._entries.cache_clear()
+    try:
+        return datagen.compile_spec(path)
+    finally:
+        known_valid.save()
 
 
 def entries(pools) -> list[str]:
@@ -87,3 +91,25 @@ def test_the_file_keeps_the_newest_entries(tmp_path, pools, monkeypatch):
     assert entries(pools) == kept  # the newest run's entries were kept: nothing to add
     compile_text(tmp_path, params="{min: 0, max: 9}")
     assert entries(pools) != kept  # the oldest were dropped: checked and added again
+
+
+def test_a_spec_of_bad_structure_is_never_remembered(tmp_path, pools):
+    compile_text(tmp_path)
+    first = entries(pools)
+    for _ in range(2):
+        with pytest.raises(SpecError, match=r"unknown key 'rowz'"):
+            compile_text(tmp_path, params="{min: 0, max: 9}}\n    rowz: 3\n    x: {y: 1")
+    assert entries(pools) == first
+
+
+def test_an_integer_too_long_to_write_is_checked_every_time(tmp_path, pools):
+    """YAML reads 0x... of any length; Python refuses to write an int of over 4300 digits."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        SPEC.format(name="shop", params="{min: 0, max: 9}").replace(
+            "seed: 1", "seed: 0x" + "f" * 4000
+        )
+    )
+    datagen.compile_spec(path)  # valid (a seed of any size), and no ValueError from the key
+    known_valid.save()
+    assert len(entries(pools)) == 1  # the range's params; the spec itself cannot be named

@@ -92,3 +92,22 @@ def test_a_killed_runs_spool_goes_with_the_next_run(tmpdir_env, tmp_path):
     assert one.read_bytes() == two.read_bytes()
     assert not stale.exists() and live.exists() and other.exists()
     assert sorted(p.name for p in tmpdir_env.iterdir()) == sorted([live.name, other.name])
+
+
+def test_only_the_command_tunes_malloc(monkeypatch):
+    """The datagen command keeps freed memory for the next chunk (datagen/malloc.py); a program
+    that uses the library keeps its own malloc settings."""
+    from datagen import malloc
+
+    calls = []
+    monkeypatch.setattr(malloc, "keep_freed_memory", lambda: calls.append(1))
+    monkeypatch.setattr(malloc, "requested", False)
+    ds = datagen.compile_spec(SPEC, rows={"events": 10})
+    datagen.generate(ds, io.BytesIO(), jobs=1)
+    assert calls == []
+    monkeypatch.setattr(malloc, "requested", True)
+    datagen.generate(ds, io.BytesIO(), jobs=1)
+    assert calls == [1]
+    code = "import sys; from datagen import entry, malloc; entry.main(['version']); print(malloc.requested)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip().endswith("True")

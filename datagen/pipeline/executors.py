@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
+from .. import malloc
 from .jobs import ChunkJob, ChunkResult, run_chunk
 
 if TYPE_CHECKING:
@@ -50,26 +51,9 @@ class InlineExecutor:
         pass
 
 
-def keep_freed_memory() -> None:
-    """glibc: keep freed memory for the next chunk's arrays instead of giving it back to the
-    kernel (and faulting it in again, page by page, for every chunk): arrays of up to 32 MB come
-    from the heap, which is trimmed only past 512 MB. A chunk's arrays are about 16 MB, freed and
-    made again 16 times per million rows; this takes a pool's system time from 0.44 s to 0.17 s
-    there. Memory stays flat: the process holds its peak, no more. Elsewhere, nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # glibc's; musl has none
-    if mallopt is not None:
-        m_trim_threshold, m_mmap_threshold = -1, -3
-        mallopt(m_mmap_threshold, 32 << 20)
-        mallopt(m_trim_threshold, 512 << 20)
-
-
 def _die_with_parent() -> None:
     """Linux: the kernel kills this worker when the process that made it dies (even SIGKILL)."""
-    keep_freed_memory()  # (inherited under fork; a spawned worker starts afresh)
+    malloc.keep_freed_memory()  # a worker is datagen's own (under fork it has it already)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -171,5 +155,6 @@ class ProcessExecutor:
 
 def local_executor(jobs: int) -> Executor:
     """In this process for one job, a process pool for more."""
-    keep_freed_memory()
+    if malloc.requested:  # the datagen command's process (never a program using the library)
+        malloc.keep_freed_memory()
     return ProcessExecutor(jobs) if jobs > 1 else InlineExecutor()

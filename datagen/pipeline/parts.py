@@ -123,6 +123,8 @@ def columns_to_make(cache: Cache, plan: TablePlan, docs: list[dict[str, Any]]) -
     """The columns a build would generate for the chunks whose key documents are ``docs`` (the
     chunks the cache lacks): those of the parts it lacks too, in table order; None for all of
     them (the table is one part, or column parts are off)."""
+    if not docs:  # every chunk is cached: nothing is generated
+        return None
     names = [c.name for c in plan.table.columns]
     want: set[str] = set()
     for doc in docs:

@@ -6,8 +6,8 @@ JSON would not tell apart: a YAML date is not its ISO string) and jsonschema's v
 written only after jsonschema found no error. A document not remembered is checked by jsonschema
 as always: the errors a user sees never come from here. The entries live beside the Faker pools
 (:func:`datagen.generators.poolcache.directory`, off with ``DATAGEN_POOL_CACHE=off``) in one
-file of at most :data:`LIMIT` entries (the newest kept), written atomically; a file that cannot
-be read or written means checking with jsonschema.
+file of at most :data:`LIMIT` entries (the newest kept), written atomically when the process ends;
+a file that cannot be read or written means checking with jsonschema.
 
 Example:
     >>> import datetime
@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
@@ -87,23 +88,47 @@ def _entries() -> dict[str, None]:
     return dict.fromkeys(doc)
 
 
+def _key_or_none(schema: str, document: Any) -> str | None:
+    try:
+        return key(schema, document)
+    except ValueError:  # an integer of more digits than Python will write: never remembered
+        return None
+
+
 def known(schema: str, document: Any) -> bool:
     """Whether ``document`` was found valid before against the schema whose digest is
     ``schema`` (:func:`schema_digest`, which names the jsonschema version too)."""
-    return key(schema, document) in _entries()
+    k = _key_or_none(schema, document)
+    return k is not None and k in _entries()
+
+
+_unsaved: list[str] = []
 
 
 def remember(schema: str, document: Any) -> None:
-    """Record that jsonschema found ``document`` valid against the schema ``schema`` names."""
-    entries, k = _entries(), key(schema, document)
-    if k in entries:
+    """Record that jsonschema found ``document`` valid against the schema ``schema`` names
+    (written once, when the process ends: a spec of many columns has many params)."""
+    entries, k = _entries(), _key_or_none(schema, document)
+    if k is None or k in entries:
         return
     entries[k] = None
+    if not _unsaved:
+        atexit.register(save)
+    _unsaved.append(k)
+
+
+def save() -> None:
+    """Write what this process remembered, added to what the file holds now (another run may
+    have added entries meanwhile), keeping the newest :data:`LIMIT`."""
+    path = _path()
+    if path is None or not _unsaved:
+        return
+    _entries.cache_clear()
+    entries = _entries()
+    entries.update(dict.fromkeys(_unsaved))
+    _unsaved.clear()
     while len(entries) > LIMIT:
         del entries[next(iter(entries))]
-    path = _path()
-    if path is None:
-        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
