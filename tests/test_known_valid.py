@@ -28,8 +28,10 @@ tables:
 def pools(tmp_path, monkeypatch):
     monkeypatch.setenv("DATAGEN_POOL_CACHE", str(tmp_path / "pools"))
     known_valid._entries.cache_clear()
+    known_valid._unsaved.clear()  # what earlier tests in this process remembered
     yield tmp_path / "pools"
     known_valid._entries.cache_clear()
+    known_valid._unsaved.clear()
 
 
 def compile_text(tmp_path, name: str = "shop", params: str = "{min: 0, max: 9}"):
