@@ -185,20 +185,27 @@ _REPO = click.option("-C", "--directory", "root", default=".", show_default=True
                      help="The repository (with datasets/ in it).")  # fmt: skip
 
 
+_EXECUTOR = "Where chunks are made: -j processes here (local), or Dask (or DATAGEN_EXECUTOR)."
+_SCHEDULER = "The Dask scheduler, tcp://HOST:PORT (or DATAGEN_SCHEDULER); else a local cluster."
+
+
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
 @_jobs("Worker processes; outputs are byte-identical for any number.")
 @click.option(
-    "--deep", is_flag=True, help="Read every cache object back first; remake damaged ones."
+    "--deep", is_flag=True, help="Read every cache object back first; remake it if damaged."
 )
-def build(names, root, jobs, deep) -> None:
+@click.option("--executor", type=click.Choice(["local", "dask"]), help=_EXECUTOR)
+@click.option("--scheduler", metavar="ADDRESS", help=_SCHEDULER)
+def build(names, root, jobs, deep, executor, scheduler) -> None:
     """Build datasets/NAME.yaml (all by default) into build/, regenerating only what changed.
 
     \b
     Examples:
       datagen build                 # every dataset; the same as running `doit`
       datagen build shop -j 2       # one dataset, two processes
+      datagen build --executor dask --scheduler tcp://10.0.0.5:8786
 
     Each chunk of rows, and each column of it, is cached under cache/ by a hash of everything its
     bytes depend on: an edit regenerates the columns it changed (and tables whose referenced keys
@@ -208,7 +215,9 @@ def build(names, root, jobs, deep) -> None:
     """
     from .pipeline import build as pipeline
 
-    pipeline.build(root, list(names) or None, jobs, deep=deep)
+    pipeline.build(
+        root, list(names) or None, jobs, deep=deep, executor=executor, scheduler=scheduler
+    )
 
 
 @cli.command()

@@ -6,6 +6,8 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,12 +16,12 @@ from doit.doit_cmd import DoitMain
 from doit.loader import load_tasks
 
 from .. import stamp
-from ..errors import DatagenError, PlanError, SpecError, suggest
+from ..errors import DatagenError, PlanError, SpecError, UsageError, suggest
 from . import generations, parts
 from .actions import lock_ok, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
-from .executors import local_executor
+from .executors import EXECUTORS, executor_for
 from .generations import referenced_objects
 from .jobs import ChunkJob
 from .keys import diff
@@ -94,9 +96,37 @@ class _Loader(TaskLoader2):
         return load_tasks({"task_datagen": task_datagen}, self.cmd_names, cmd.execute_tasks)
 
 
-def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: BuildReport) -> None:
-    """Make every chunk that the cache lacks, on an executor (``jobs`` worker processes); each
-    made chunk is reported under the name of the doit task that would have made it."""
+@dataclass(frozen=True)
+class Runner:
+    """Where a build's chunks are made: ``jobs`` local processes, or a Dask cluster (the one
+    at ``scheduler``, or a local one of ``jobs`` workers); see :func:`executor_for`."""
+
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise UsageError(
+                f"unknown executor {self.executor!r} (executors: {', '.join(EXECUTORS)})"
+            )
+        if self.scheduler and self.executor != "dask":
+            raise UsageError("a scheduler address is for the dask executor (--executor dask)")
+
+    @classmethod
+    def of(cls, jobs: int, executor: str | None, scheduler: str | None) -> Runner:
+        """What the command line says, else ``DATAGEN_EXECUTOR`` and ``DATAGEN_SCHEDULER``."""
+        env = os.environ
+        scheduler = scheduler or env.get("DATAGEN_SCHEDULER") or None
+        executor = executor or env.get("DATAGEN_EXECUTOR") or ("dask" if scheduler else "local")
+        return cls(jobs, executor, scheduler)
+
+
+def fill_cache(
+    project: Project, specs: list[SpecBuild], runner: Runner, report: BuildReport
+) -> None:
+    """Make every chunk that the cache lacks, on the runner's executor; each made chunk is
+    reported under the name of the doit task that would have made it."""
     cache = Cache(project.cache_dir)
     todo: dict[ChunkJob, str] = {
         job: name  # a chunk two datasets share is made once, under its owner's task name
@@ -105,17 +135,23 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
     }
     if not todo:
         return
-    executor = local_executor(min(jobs, len(todo)))
+    jobs = min(runner.jobs, len(todo)) if runner.executor == "local" else runner.jobs
+    executor = executor_for(runner.executor, jobs, runner.scheduler)
     show = sys.stderr.isatty()
     made = []
+    start, rows = time.perf_counter(), 0
     try:
         for i, (job, result) in enumerate(executor.fill(todo), 1):
             if not result.reused:
                 made.append(todo[job])
+                rows += result.rows
                 if result.columns is not None:
                     report.columns[todo[job]] = result.columns
             if show:
-                sys.stderr.write(f"\r\x1b[K[{i}/{len(todo)} chunks] {todo[job]}")
+                rate = rows / max(time.perf_counter() - start, 1e-9)
+                sys.stderr.write(
+                    f"\r\x1b[K[{i}/{len(todo)} chunks, {rate:,.0f} rows/s] {todo[job]}"
+                )
                 sys.stderr.flush()
         order = {name: i for i, name in enumerate(todo.values())}
         report.executed += sorted(made, key=order.__getitem__)  # the report reads in spec order
@@ -126,14 +162,18 @@ def fill_cache(project: Project, specs: list[SpecBuild], jobs: int, report: Buil
 
 
 def run_doit(
-    project: Project, names: list[str] | None, jobs: int = 1, specs: list[SpecBuild] | None = None
+    project: Project,
+    names: list[str] | None,
+    jobs: int | Runner = 1,
+    specs: list[SpecBuild] | None = None,
 ) -> BuildReport:
     """Run a build: the executor makes the missing chunks, then doit writes manifests, dumps and
     locks (its chunk tasks find their objects made); BuildError if anything failed."""
     project.cache_dir.mkdir(parents=True, exist_ok=True)
     repair_doit_db(project.root / DOIT_CONFIG["dep_file"])
     report = BuildReport()
-    fill_cache(project, specs if specs is not None else select(project, names), jobs, report)
+    runner = jobs if isinstance(jobs, Runner) else Runner(jobs)
+    fill_cache(project, specs if specs is not None else select(project, names), runner, report)
     reporter = Reporter(sys.stdout, {"failure_verbosity": 0}, report)
     code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
@@ -147,11 +187,15 @@ def build(
     jobs: int = 1,
     out: TextIO | None = None,
     deep: bool = False,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Build the datasets of a repository incrementally; print what was regenerated. ``deep``
     first reads every cache object the build uses against its digest (see :func:`deep_check`).
-    A build of them all then removes the cache objects of builds older than the last
-    ``DATAGEN_CACHE_KEEP``."""
+    Chunks are made by ``jobs`` processes, or on a Dask cluster (``executor`` ``dask``, at
+    ``scheduler`` or a local one; see :class:`Runner`). A build of them all then removes the
+    cache objects of builds older than the last ``DATAGEN_CACHE_KEEP``."""
+    runner = Runner.of(jobs, executor, scheduler)
     setting = os.environ.get(generations.KEEP_VARIABLE)
     keep = generations.keep_setting(setting) if not names else None  # a part never prunes
     project = Project(Path(root).resolve())
@@ -161,7 +205,7 @@ def build(
     if deep:
         for line in deep_check(project, compiled):
             print(line, file=out or sys.stdout)
-    report = run_doit(project, names, jobs, compiled)
+    report = run_doit(project, names, runner, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
     objects = referenced_objects(project, compiled)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from .. import malloc
+from ..errors import UsageError
 from .jobs import ChunkJob, ChunkResult, run_chunk
 
 if TYPE_CHECKING:
@@ -158,3 +159,19 @@ def local_executor(jobs: int) -> Executor:
     if malloc.requested:  # the datagen command's process (never a program using the library)
         malloc.keep_freed_memory()
     return ProcessExecutor(jobs) if jobs > 1 else InlineExecutor()
+
+
+EXECUTORS = ("local", "dask")
+
+
+def executor_for(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
+    """``local``: :func:`local_executor` of ``jobs`` processes; ``dask``: a
+    :class:`~datagen.pipeline.dask_executor.DaskExecutor` on the scheduler at ``scheduler``, or
+    on a local cluster of ``jobs`` workers (of one per core with ``jobs`` 1)."""
+    if kind == "dask":
+        from .dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler, jobs if jobs > 1 else None)
+    if kind != "local":
+        raise UsageError(f"unknown executor {kind!r} (executors: {', '.join(EXECUTORS)})")
+    return local_executor(jobs)

@@ -1,0 +1,112 @@
+"""Chunk jobs on a Dask cluster: ``datagen build --executor dask [--scheduler ADDRESS]``.
+
+The same jobs as the local executor (:func:`~datagen.pipeline.jobs.run_chunk`, pure functions of
+plain data), submitted to Dask's distributed scheduler: to the one at ``ADDRESS`` (``tcp://...``,
+a ``dask scheduler`` or any cluster manager's), or without one to a ``LocalCluster`` of worker
+processes started for the build and stopped after it. Workers write each chunk into the cache
+themselves (every worker must see the repository's ``cache/`` at the same path: one machine, or
+a shared filesystem) and hand back its meta alone: the client never holds chunk data.
+
+A task's key is its chunk's cache key and encoding, so a chunk is one task however many
+datasets hold it; Dask retries a task whose worker died (``retries``), and a chunk written
+before is reused by the next build. Results are the same bytes as ``build -j 1``, whatever the
+number of workers. ``distributed`` is an optional dependency (``pip install 'datagen[dask]'``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..errors import DatagenError, UsageError
+from .jobs import ChunkJob, ChunkResult, run_chunk
+
+RETRIES = 3  # a task whose worker died is run again on another, this many times
+
+
+class ClusterError(DatagenError):
+    """The Dask scheduler cannot be reached, or went away during the build."""
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(
+            "--executor dask needs Dask's distributed scheduler: pip install 'datagen[dask]'"
+        ) from None
+    return distributed
+
+
+def _run(job: ChunkJob) -> ChunkResult:
+    """A chunk job on a Dask worker (a process of datagen's own: it keeps freed memory)."""
+    from .. import malloc
+
+    malloc.keep_freed_memory()
+    return run_chunk(job)
+
+
+class DaskExecutor:
+    """Runs chunk jobs on a Dask cluster (see the module's documentation)."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        distributed = _distributed()
+        self.cluster = None
+        self.where = scheduler or "a local cluster"
+        try:
+            if scheduler:
+                self.client = distributed.Client(scheduler, timeout="10s")
+            else:
+                self.cluster = distributed.LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,  # a chunk job holds the GIL: one per process
+                    processes=True,
+                    dashboard_address=None,
+                )
+                self.client = distributed.Client(self.cluster)
+        except (OSError, TimeoutError) as e:
+            self.close()
+            raise ClusterError(f"cannot reach the Dask scheduler at {self.where} ({e})") from None
+
+    def _submit(self, job: ChunkJob) -> Any:
+        key = f"datagen-chunk-{job.key}-{job.encoding}" if job.key else None
+        return self.client.submit(_run, job, key=key, retries=RETRIES, pure=False)
+
+    def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]:
+        """Results in job order (with their data: for a build, results are metas)."""
+        for fut in [self._submit(job) for job in jobs]:
+            yield self._result(fut)
+
+    def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
+        from distributed import as_completed
+
+        futures = {self._submit(job): job for job in jobs}
+        for fut in as_completed(futures):
+            yield futures[fut], self._result(fut)
+
+    def _result(self, fut: Any) -> ChunkResult:
+        try:
+            result: ChunkResult = fut.result()
+        except DatagenError:
+            raise
+        except (OSError, TimeoutError) as e:  # CommClosedError is an OSError
+            raise ClusterError(
+                f"lost the Dask scheduler at {self.where} ({type(e).__name__}: {e}); the chunks "
+                "made so far are in the cache: run the build again to make the rest"
+            ) from None
+        except Exception as e:
+            if type(e).__name__ != "KilledWorker":
+                raise
+            raise ClusterError(
+                f"a chunk killed {RETRIES + 1} Dask workers in a row ({e}); the chunks made so "
+                "far are in the cache"
+            ) from None
+        return result
+
+    def close(self) -> None:
+        client, cluster = getattr(self, "client", None), self.cluster
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
