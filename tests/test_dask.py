@@ -142,3 +142,34 @@ def test_a_worker_killed_mid_build_still_ends_in_a_correct_build(tmp_path, clust
     client.wait_for_workers(2, timeout=60)  # the nanny started another (for the next tests)
     assert victim not in client.run(os.getpid).values()
     client.close()
+
+
+def test_plain_doit_sends_its_chunk_tasks_to_the_scheduler(tmp_path, cluster):
+    """dodo.py: DATAGEN_SCHEDULER makes doit's chunk tasks run on the cluster."""
+    import subprocess
+    import sys
+
+    spec = BIG.replace("rows: 600000", "rows: 140000").replace("seed: 1", "seed: 77")
+    local, repo = tmp_path / "local", tmp_path / "doit"  # chunks no other test submitted
+    for r in (local, repo):
+        (r / "datasets").mkdir(parents=True)
+        (r / "datasets" / "users.yaml").write_text(spec)
+    pipeline.build(local, out=io.StringIO())
+    (repo / "dodo.py").write_text("from datagen.dodo import *  # noqa: F403\n")
+    env = {**os.environ, "DATAGEN_SCHEDULER": cluster.scheduler_address}
+    r = subprocess.run(
+        [sys.executable, "-m", "doit", "-n", "4", "-P", "thread"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert outputs(repo) == outputs(local)
+    with distributed.Client(cluster) as client:
+        keys = client.run_on_scheduler(
+            lambda dask_scheduler: {str(t[0]) for t in dask_scheduler.transition_log}
+        )
+    made = {p.name.split(".")[0] for p in (repo / "cache" / "objects").rglob("*.copy")}
+    assert made and all(f"datagen-chunk-{k}-copy" in keys for k in made)

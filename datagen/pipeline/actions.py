@@ -58,7 +58,14 @@ def _reported(action: Callable[..., Any]) -> Callable[..., Any]:
 
 @_reported
 def make_chunk(job: ChunkJob) -> dict[str, Any]:
-    """doit's action for a chunk task: :func:`run_chunk`, reporting whether it was reused."""
+    """doit's action for a chunk task: :func:`run_chunk`, reporting whether it was reused; on
+    the Dask scheduler at ``DATAGEN_SCHEDULER`` when that is set (plain ``doit``, whose tasks
+    then wait on the cluster: ``doit -n 8 -P thread`` keeps 8 chunks in flight)."""
+    scheduler = os.environ.get("DATAGEN_SCHEDULER")
+    if scheduler:
+        from .dask_executor import run_on
+
+        return {"reused": run_on(scheduler, job).reused}
     return {"reused": run_chunk(job).reused}
 
 

@@ -16,6 +16,7 @@ number of workers. ``distributed`` is an optional dependency (``pip install 'dat
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -110,3 +111,17 @@ class DaskExecutor:
             client.close()
         if cluster is not None:
             cluster.close()
+
+
+_executors: dict[str, DaskExecutor] = {}  # scheduler address -> this process's client of it
+_lock = threading.Lock()  # doit -P thread runs tasks in threads
+
+
+def run_on(scheduler: str, job: ChunkJob) -> ChunkResult:
+    """One job on the scheduler at ``scheduler``, waited for: how plain ``doit``'s chunk tasks
+    use a cluster (``DATAGEN_SCHEDULER``). One client per process and address, kept open."""
+    with _lock:
+        if scheduler not in _executors:
+            _executors[scheduler] = DaskExecutor(scheduler)
+        executor = _executors[scheduler]
+    return executor._result(executor._submit(job))
