@@ -113,9 +113,14 @@ def test_format_names_are_the_registered_formats():
 
 
 def test_versions_read_from_dist_info_agree_with_importlib_metadata():
-    from importlib.metadata import version as metadata_version
-
-    from datagen.versions import _dist_info_version
-
-    for name in ("faker", "numpy", "pglast", "PyYAML", "typing-extensions"):
-        assert _dist_info_version(name) == metadata_version(name)
+    """In a fresh interpreter, as the command starts (a library that adds a finder of its own,
+    as distributed does with importlib_metadata's, makes datagen ask importlib.metadata)."""
+    code = (
+        "from importlib.metadata import version\n"
+        "from datagen.versions import _dist_info_version\n"
+        "for name in ('faker', 'numpy', 'pglast', 'PyYAML', 'typing-extensions'):\n"
+        "    assert _dist_info_version(name) == version(name), name\n"
+        "import datagen.versions as v, distributed\n"
+        "assert v._dist_info_version('faker') is None and v.version('faker') == version('faker')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
