@@ -5,6 +5,7 @@ second build reuses everything; a worker killed mid-build (SIGKILL) still ends i
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -173,3 +174,61 @@ def test_plain_doit_sends_its_chunk_tasks_to_the_scheduler(tmp_path, cluster):
         )
     made = {p.name.split(".")[0] for p in (repo / "cache" / "objects").rglob("*.copy")}
     assert made and all(f"datagen-chunk-{k}-copy" in keys for k in made)
+
+
+def test_a_lost_scheduler_fails_the_build_and_the_next_build_reuses_what_was_made(tmp_path):
+    """A separate ``dask scheduler`` and ``dask worker`` processes; the scheduler is killed
+    (SIGKILL) once the first chunks are written: the build fails with a one-line error, and the
+    next build (here without Dask) makes only the chunks that were missing."""
+    import subprocess
+    import sys
+
+    dask = str(Path(sys.executable).with_name("dask"))
+    info = tmp_path / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    sched = subprocess.Popen(
+        [dask, "scheduler", "--scheduler-file", str(info), "--port", "0", "--no-dashboard"], **quiet
+    )
+    workers = None
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = subprocess.Popen(
+            [dask, "worker", "--scheduler-file", str(info), "--nworkers", "2", "--nthreads", "1",
+             "--no-dashboard", "--death-timeout", "5"],
+            **quiet,
+        )  # fmt: skip
+        address = json.loads(info.read_text())["address"]
+        with distributed.Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        repo = tmp_path / "r"
+        (repo / "datasets").mkdir(parents=True)
+        (repo / "datasets" / "users.yaml").write_text(BIG.replace("seed: 1", "seed: 5"))
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                pipeline.build(repo, out=io.StringIO(), scheduler=address)
+            except BaseException as e:  # checked below
+                errors.append(e)
+
+        t = threading.Thread(target=run)
+        t.start()
+        objects = repo / "cache" / "objects"
+        while not list(objects.rglob("*.copy")) and time.monotonic() < deadline + 60:
+            time.sleep(0.02)
+        sched.kill()
+        t.join(timeout=120)
+        assert not t.is_alive()
+        assert len(errors) == 1 and isinstance(errors[0], ClusterError), errors
+        assert str(errors[0]).startswith(f"lost the Dask scheduler at {address}")
+        made = len(list(objects.rglob("*.copy")))
+        assert 0 < made < 10
+    finally:
+        for p in (sched, workers):
+            if p is not None:
+                p.kill()
+                p.wait()
+    report = pipeline.build(repo, out=io.StringIO())
+    assert report.generated() == {"users": {"public.users": 10 - made}}

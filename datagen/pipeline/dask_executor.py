@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
 from typing import Any
 
 from ..errors import DatagenError, UsageError
@@ -91,7 +92,8 @@ class DaskExecutor:
             result: ChunkResult = fut.result()
         except DatagenError:
             raise
-        except (OSError, TimeoutError) as e:  # CommClosedError is an OSError
+        except (OSError, TimeoutError, CancelledError) as e:  # CommClosedError is an OSError;
+            # a scheduler gone for good cancels the client's futures
             raise ClusterError(
                 f"lost the Dask scheduler at {self.where} ({type(e).__name__}: {e}); the chunks "
                 "made so far are in the cache: run the build again to make the rest"
