@@ -7,10 +7,11 @@ processes started for the build and stopped after it. Workers write each chunk i
 themselves (every worker must see the repository's ``cache/`` at the same path: one machine, or
 a shared filesystem) and hand back its meta alone: the client never holds chunk data.
 
-A task's key is its chunk's cache key and encoding, so a chunk is one task however many
-datasets hold it; Dask retries a task whose worker died (``retries``), and a chunk written
-before is reused by the next build. Results are the same bytes as ``build -j 1``, whatever the
-number of workers. ``distributed`` is an optional dependency (``pip install 'datagen[dask]'``).
+A task's key is its chunk's cache key and encoding and its cache's path, so a chunk is one task
+however many datasets hold it; Dask retries a task whose worker died (``retries``), and a chunk
+written before is reused by the next build. Results are the same bytes as ``build -j 1``,
+whatever the number of workers. ``distributed`` is an optional dependency
+(``pip install 'datagen[dask]'``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError
 from typing import Any
+
+import xxhash
 
 from ..errors import DatagenError, UsageError
 from .jobs import ChunkJob, ChunkResult, run_chunk
@@ -49,6 +52,16 @@ def _run(job: ChunkJob) -> ChunkResult:
     return run_chunk(job)
 
 
+def task_key(job: ChunkJob) -> str | None:
+    """A job's Dask key: its chunk's cache key and encoding, and the cache it is written to (two
+    repositories building the same chunk on one cluster at once are two tasks, not one whose
+    object lands in one cache only)."""
+    if job.key is None:
+        return None
+    where = xxhash.xxh3_64_hexdigest(os.path.abspath(job.cache_dir or "").encode())
+    return f"datagen-chunk-{job.key}-{job.encoding}-{where}"
+
+
 class DaskExecutor:
     """Runs chunk jobs on a Dask cluster (see the module's documentation)."""
 
@@ -72,8 +85,7 @@ class DaskExecutor:
             raise ClusterError(f"cannot reach the Dask scheduler at {self.where} ({e})") from None
 
     def _submit(self, job: ChunkJob) -> Any:
-        key = f"datagen-chunk-{job.key}-{job.encoding}" if job.key else None
-        return self.client.submit(_run, job, key=key, retries=RETRIES, pure=False)
+        return self.client.submit(_run, job, key=task_key(job), retries=RETRIES, pure=False)
 
     def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]:
         """Results in job order (with their data: for a build, results are metas)."""
