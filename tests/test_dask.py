@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from datagen.cli import cli
 from datagen.errors import UsageError
 from datagen.pipeline import build as pipeline
-from datagen.pipeline.dask_executor import ClusterError
+from datagen.pipeline.executors import ClusterError
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG = (ROOT / "bench" / "users.yaml").read_text().replace("rows: 1000000", "rows: 600000")
@@ -29,7 +29,7 @@ BIG = (ROOT / "bench" / "users.yaml").read_text().replace("rows: 1000000", "rows
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as c:
         yield c
 
@@ -79,6 +79,8 @@ def test_the_command_line_and_the_environment_choose_the_executor(tmp_path, clus
     (repo / "datasets" / "users.yaml").write_text(BIG.replace("rows: 600000", "rows: 70001"))
     r = CliRunner().invoke(cli, ["build", "-C", str(repo)])
     assert r.exit_code == 0 and "generated public.users (1 of 2 chunks" in r.output, r.output
+    # an explicit local build ignores DATAGEN_SCHEDULER (nothing to make: all reused)
+    assert pipeline.build(repo, out=io.StringIO(), executor="local").generated() == {}
     monkeypatch.delenv("DATAGEN_SCHEDULER")
     with pytest.raises(UsageError, match="a scheduler address is for the dask executor"):
         pipeline.build(repo, executor="local", scheduler="tcp://127.0.0.1:1")
@@ -92,10 +94,14 @@ def test_an_unreachable_scheduler_is_a_readable_error(tmp_path):
     (repo / "datasets").mkdir(parents=True)
     (repo / "datasets" / "users.yaml").write_text(BIG.replace("rows: 600000", "rows: 10"))
     start = time.perf_counter()
-    with pytest.raises(ClusterError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(
+        ClusterError, match=r"Dask scheduler at tcp://127.0.0.1:9 cannot be reached"
+    ):
         pipeline.build(repo, out=io.StringIO(), scheduler="tcp://127.0.0.1:9")
     assert time.perf_counter() - start < 60
     assert not (repo / "build").exists() or not any((repo / "build").iterdir())
+    with pytest.raises(ClusterError, match=r"'foo' is not a Dask scheduler address .*tcp://HOST"):
+        pipeline.build(repo, out=io.StringIO(), scheduler="foo")
 
 
 def test_without_distributed_the_flag_says_how_to_install_it(tmp_path, monkeypatch):
@@ -232,3 +238,23 @@ def test_a_lost_scheduler_fails_the_build_and_the_next_build_reuses_what_was_mad
                 p.wait()
     report = pipeline.build(repo, out=io.StringIO())
     assert report.generated() == {"users": {"public.users": 10 - made}}
+
+
+def test_workers_that_do_not_share_the_cache_are_a_readable_error(tmp_path, monkeypatch):
+    """A worker that wrote its chunk somewhere this machine cannot see (its own disk) is caught
+    at once, not redone here chunk by chunk."""
+    from datagen.pipeline.jobs import ChunkResult
+
+    class Elsewhere:  # an executor whose workers write into a cache of their own
+        def fill(self, jobs):
+            return ((job, ChunkResult(job.stop - job.start, meta={})) for job in jobs)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(pipeline, "executor_for", lambda *a: Elsewhere())
+    repo = tmp_path / "r"
+    (repo / "datasets").mkdir(parents=True)
+    (repo / "datasets" / "users.yaml").write_text(BIG.replace("rows: 600000", "rows: 10"))
+    with pytest.raises(ClusterError, match=r"does not hold it: every worker must see"):
+        pipeline.build(repo, out=io.StringIO(), scheduler="tcp://10.0.0.5:8786")

@@ -62,7 +62,7 @@ def make_chunk(job: ChunkJob) -> dict[str, Any]:
     the Dask scheduler at ``DATAGEN_SCHEDULER`` when that is set (plain ``doit``, whose tasks
     then wait on the cluster: ``doit -n 8 -P thread`` keeps 8 chunks in flight)."""
     scheduler = os.environ.get("DATAGEN_SCHEDULER")
-    if scheduler:
+    if scheduler and os.environ.get("DATAGEN_EXECUTOR") != "local":
         from .dask_executor import run_on
 
         return {"reused": run_on(scheduler, job).reused}

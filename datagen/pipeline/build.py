@@ -21,7 +21,7 @@ from . import generations, parts
 from .actions import lock_ok, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
-from .executors import EXECUTORS, executor_for
+from .executors import EXECUTORS, ClusterError, executor_for
 from .generations import referenced_objects
 from .jobs import ChunkJob
 from .keys import diff
@@ -117,9 +117,10 @@ class Runner:
     def of(cls, jobs: int, executor: str | None, scheduler: str | None) -> Runner:
         """What the command line says, else ``DATAGEN_EXECUTOR`` and ``DATAGEN_SCHEDULER``."""
         env = os.environ
-        scheduler = scheduler or env.get("DATAGEN_SCHEDULER") or None
-        executor = executor or env.get("DATAGEN_EXECUTOR") or ("dask" if scheduler else "local")
-        return cls(jobs, executor, scheduler)
+        executor = executor or env.get("DATAGEN_EXECUTOR") or None
+        if executor != "local":  # an explicit local build ignores DATAGEN_SCHEDULER
+            scheduler = scheduler or env.get("DATAGEN_SCHEDULER") or None
+        return cls(jobs, executor or ("dask" if scheduler else "local"), scheduler)
 
 
 def fill_cache(
@@ -142,6 +143,11 @@ def fill_cache(
     start, rows = time.perf_counter(), 0
     try:
         for i, (job, result) in enumerate(executor.fill(todo), 1):
+            if runner.executor != "local" and not cache.valid(str(job.key), job.encoding):
+                raise ClusterError(
+                    f"a worker made {todo[job]} but {project.cache_dir} does not hold it: every "
+                    "worker must see the repository's cache/ at the same path (a shared filesystem)"
+                )
             if not result.reused:
                 made.append(todo[job])
                 rows += result.rows

@@ -8,8 +8,9 @@ themselves (every worker must see the repository's ``cache/`` at the same path: 
 a shared filesystem) and hand back its meta alone: the client never holds chunk data.
 
 A task's key is its chunk's cache key and encoding and its cache's path, so a chunk is one task
-however many datasets hold it; Dask retries a task whose worker died (``retries``), and a chunk
-written before is reused by the next build. Results are the same bytes as ``build -j 1``,
+however many datasets hold it; the scheduler runs a task whose worker died again on another
+(``distributed.scheduler.allowed-failures`` times, 3 by default), and a chunk written before is
+reused by the next build. Results are the same bytes as ``build -j 1``,
 whatever the number of workers. ``distributed`` is an optional dependency
 (``pip install 'datagen[dask]'``).
 """
@@ -25,13 +26,10 @@ from typing import Any
 import xxhash
 
 from ..errors import DatagenError, UsageError
+from .executors import ClusterError
 from .jobs import ChunkJob, ChunkResult, run_chunk
 
-RETRIES = 3  # a task whose worker died is run again on another, this many times
-
-
-class ClusterError(DatagenError):
-    """The Dask scheduler cannot be reached, or went away during the build."""
+WAIT_FOR_WORKERS = 60  # seconds a scheduler may have no worker before the build gives up
 
 
 def _distributed() -> Any:
@@ -72,20 +70,29 @@ class DaskExecutor:
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
+                self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
             else:
                 self.cluster = distributed.LocalCluster(
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,  # a chunk job holds the GIL: one per process
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # any free port: 8787 may be another cluster's
                 )
                 self.client = distributed.Client(self.cluster)
-        except (OSError, TimeoutError) as e:
+        except ValueError as e:  # "missing port number in address 'foo'"
             self.close()
-            raise ClusterError(f"cannot reach the Dask scheduler at {self.where} ({e})") from None
+            raise ClusterError(
+                f"{scheduler!r} is not a Dask scheduler address ({e}); write tcp://HOST:PORT"
+            ) from None
+        except (OSError, TimeoutError, RuntimeError) as e:  # RuntimeError: a cluster not started
+            self.close()
+            what = "has no workers" if "workers" in str(e) else "cannot be reached"
+            raise ClusterError(f"the Dask scheduler at {self.where} {what} ({e})") from None
 
     def _submit(self, job: ChunkJob) -> Any:
-        return self.client.submit(_run, job, key=task_key(job), retries=RETRIES, pure=False)
+        # no retries: a chunk that raised raises again (its error is deterministic); a chunk
+        # whose worker died is run again by the scheduler (distributed.scheduler.allowed-failures)
+        return self.client.submit(_run, job, key=task_key(job), pure=False)
 
     def map(self, jobs: Iterable[ChunkJob], files: bool = False) -> Iterator[ChunkResult]:
         """Results in job order (with their data: for a build, results are metas)."""
@@ -114,8 +121,8 @@ class DaskExecutor:
             if type(e).__name__ != "KilledWorker":
                 raise
             raise ClusterError(
-                f"a chunk killed {RETRIES + 1} Dask workers in a row ({e}); the chunks made so "
-                "far are in the cache"
+                f"a chunk killed every Dask worker that ran it ({e}); the chunks made so far "
+                "are in the cache"
             ) from None
         return result
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from .. import malloc
-from ..errors import UsageError
+from ..errors import DatagenError, UsageError
 from .jobs import ChunkJob, ChunkResult, run_chunk
 
 if TYPE_CHECKING:
@@ -162,6 +162,11 @@ def local_executor(jobs: int) -> Executor:
 
 
 EXECUTORS = ("local", "dask")
+
+
+class ClusterError(DatagenError):
+    """A cluster's scheduler cannot be reached, went away, or its workers do not share the
+    repository's cache."""
 
 
 def executor_for(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
