@@ -143,7 +143,7 @@ def fresh(root: Path) -> list[str] | None:
 
 def _root(args: list[str]) -> Path | None:
     """The repository of ``build``/``check`` arguments that name no dataset (``-C DIR`` and,
-    for a build, ``-j N`` allowed); None for anything else."""
+    for a build, ``-j N``, ``--executor`` and ``--scheduler`` allowed); None for anything else."""
     root = "."
     rest = list(args)
     while rest:
@@ -155,6 +155,15 @@ def _root(args: list[str]) -> Path | None:
         elif arg in ("-j", "--jobs") and rest and _jobs(rest[0]):
             rest.pop(0)
         elif arg.startswith("--jobs=") and _jobs(arg.partition("=")[2]):
+            continue
+        # where chunks would be made does not matter when none are (a value the CLI refuses does)
+        elif arg == "--scheduler" and rest:
+            rest.pop(0)
+        elif arg.startswith("--scheduler="):
+            continue
+        elif arg == "--executor" and rest and rest[0] in ("local", "dask"):
+            rest.pop(0)
+        elif arg in ("--executor=local", "--executor=dask"):
             continue
         else:
             return None
@@ -173,7 +182,8 @@ def no_op(argv: list[str]) -> bool:
     if not argv or argv[0] not in ("build", "check"):
         return False
     args = argv[1:]
-    if argv[0] == "check" and any(a in ("-j", "--jobs") or a.startswith("--jobs=") for a in args):
+    build_only = ("-j", "--jobs", "--executor", "--scheduler")  # check takes none of them
+    if argv[0] == "check" and any(a.split("=")[0] in build_only for a in args):
         return False
     root = _root(args)
     if root is None:

@@ -118,6 +118,13 @@ def test_only_whole_repository_runs_use_it(repo, capsys):
     assert not stamp.no_op(["verify", "-C", str(repo)])
     assert not stamp.no_op(["build", "-j", "0", "-C", str(repo)])  # click refuses it
     assert stamp.no_op(["build", "--jobs=2", "--directory", str(repo)])
+    # where chunks would be made does not matter when none are: no cluster is reached
+    assert stamp.no_op(
+        ["build", "--executor", "dask", "--scheduler", "tcp://10.0.0.5:1", "-C", str(repo)]
+    )
+    assert stamp.no_op(["build", "--executor=dask", "-C", str(repo)])
+    assert not stamp.no_op(["check", "--executor", "dask", "-C", str(repo)])  # not check's
+    assert not stamp.no_op(["build", "--executor", "cloud", "-C", str(repo)])  # click refuses it
     pipeline.build(repo, ["five"], out=io.StringIO())
     assert not (repo / "cache" / "stamp.json").exists()  # a named build leaves none
     os.environ["DATAGEN_NO_STAMP"] = "1"
