@@ -83,22 +83,31 @@ class TableKey:
     chunk_rows: int = CHUNK_ROWS
 
 
+def reads_within(plan: TablePlan, names: Iterable[str]) -> set[str]:
+    """``names`` and every column of the same table their values read, transitively: what
+    their sources read (``deps``) and the partner of a CHECK-ordered pair (plan/pairs.py)."""
+    q = plan.table.qualname
+    seen = set(names)
+    todo = list(seen)
+    while todo:
+        src = plan.sources.get(todo.pop())
+        reads = [c for table, c in src.deps() if table == q] if src else []
+        partner = getattr(src, "partner", None)
+        if partner is not None:
+            reads.append(partner)
+        for c in reads:
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
+
+
 def key_columns(plan: TablePlan) -> list[str]:
     """Columns whose values children may reference, with every same-table column they read."""
     t = plan.table
     wanted = {c for k in t.key_constraints() for c in k.columns}
     wanted |= {c for ix in t.indexes if ix.unique for c in ix.columns}
-    todo = list(wanted)
-    while todo:
-        src = plan.sources.get(todo.pop())
-        reads = src.deps() if src else []
-        partner = getattr(src, "partner", None)  # a CHECK-ordered pair (plan/pairs.py)
-        if partner is not None:
-            reads.append((t.qualname, partner))
-        for table, col in reads:
-            if table == t.qualname and col not in wanted:
-                wanted.add(col)
-                todo.append(col)
+    wanted = reads_within(plan, wanted)
     return [c.name for c in t.columns if c.name in wanted]
 
 

@@ -30,7 +30,7 @@ from ..errors import UsageError
 from ..plan import TablePlan
 from ..writers.codecs import deflate_level
 from .cache import Cache
-from .keys import canonical, digest
+from .keys import canonical, digest, reads_within
 
 KIND = "cols"
 
@@ -52,23 +52,6 @@ class Part:
     columns: tuple[str, ...]
     key: str
     doc: dict[str, Any]
-
-
-def _reads(plan: TablePlan, names: tuple[str, ...]) -> set[str]:
-    """``names`` and every column of the table they read, transitively."""
-    q = plan.table.qualname
-    seen, todo = set(names), list(names)
-    while todo:
-        src = plan.sources[todo.pop()]
-        reads = [c for t, c in src.deps() if t == q]
-        partner = getattr(src, "partner", None)
-        if partner is not None:
-            reads.append(partner)
-        for c in reads:
-            if c not in seen:
-                seen.add(c)
-                todo.append(c)
-    return seen
 
 
 SETTING = "DATAGEN_COLUMN_CACHE"
@@ -107,7 +90,7 @@ def parts(plan: TablePlan, chunk_doc: dict[str, Any]) -> list[Part] | None:
         doc.update(kind="columns", part=[n])
         out.append(Part((n,), digest(canonical(doc)), doc))
     if rest:
-        reads = _reads(plan, rest)
+        reads = reads_within(plan, rest)
         columns = {n: fp for n, fp in table["columns"].items() if n in reads}
         doc = {
             **chunk_doc,
@@ -138,12 +121,11 @@ def columns_to_make(cache: Cache, plan: TablePlan, docs: list[dict[str, Any]]) -
 def load(cache: Cache, part: Part, rows: int) -> dict[str, np.ndarray] | None:
     """The part's columns from the cache, or None when it lacks the part (or holds a damaged
     or malformed one: it is made again)."""
-    if not cache.valid(part.key, KIND):
-        return None
-    meta = cache.meta(part.key, KIND)
+    meta = cache.meta(part.key, KIND)  # the size and digest are checked below, on the bytes
     widths = meta.get("widths") if meta else None
     if (
         meta is None
+        or not cache.path(part.key, KIND).is_file()
         or meta["rows"] != rows
         or not isinstance(widths, list)
         or [w[0] for w in widths if isinstance(w, list)] != list(part.columns)
