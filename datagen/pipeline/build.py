@@ -295,10 +295,6 @@ def _reasons(old_doc: dict[str, Any] | None, new_doc: dict[str, Any]) -> list[st
     return out or ["the cached object is missing or damaged"]
 
 
-def _chunk_cached(cache: Cache, key: str, c: SpecBuild) -> bool:
-    return all(cache.valid(key, e) for e in c.encodings())
-
-
 def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
     """What ``build`` would do and why, without doing it."""
     project = Project(Path(root).resolve())
@@ -309,7 +305,8 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
         locked = lock.get("tables", {})
         work = False
         for q, tk in c.keys.items():
-            cached = sum(cache.valid(ck.key, e) for ck in tk.chunks for e in c.encodings())
+            whole = {ck.key: [cache.valid(ck.key, e) for e in c.encodings()] for ck in tk.chunks}
+            cached = sum(map(sum, whole.values()))
             total = len(tk.chunks) * len(c.encodings())
             if cached == total and cache.valid(tk.key, "table"):
                 continue
@@ -322,7 +319,7 @@ def plan(root: str | Path, names: list[str] | None = None) -> list[str]:
                 why = _reasons(old_meta["document"] if old_meta else None, tk.doc)
             columns = None
             if all(parts.textual(e) for e in c.encodings()):  # INSERTs are generated whole
-                missing = [ck.doc for ck in tk.chunks if not _chunk_cached(cache, ck.key, c)]
+                missing = [ck.doc for ck in tk.chunks if not all(whole[ck.key])]
                 columns = parts.columns_to_make(cache, c.compiled.table_plan(q), missing)
             lines.append(
                 f"{c.stem}: {q}: rebuild, {total - cached} of {total} chunks to generate"
