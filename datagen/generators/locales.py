@@ -12,7 +12,6 @@ names picked by position: an address is always made of letters, never ``xx123@``
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -147,15 +146,16 @@ def _names_data(locale: str) -> dict[str, Any]:
     """What :func:`names` is made of, as JSON (floats round-trip exactly): kept on disk by
     :mod:`.poolcache`, so a run whose cache holds it does not import Faker at all (0.05 s)."""
 
-    def build() -> list[str]:
+    def build() -> dict[str, Any]:
         data: dict[str, Any] = {
             kind: _pool_data(locale, kind) for kind in ("first_names", "last_names")
         }
         family_first, joiner = _order(_provider("person", locale))
         data["order"] = [family_first, joiner.decode()]
-        return [json.dumps(data)]
+        return data
 
-    return json.loads(poolcache.strings("names", locale, build)[0])
+    data: dict[str, Any] = poolcache.document("names", locale, build)
+    return data
 
 
 def _pool_pair(data: list[Any]) -> tuple[Pool, Any, Any, int]:

@@ -206,20 +206,20 @@ def _address_data(locale: str) -> dict[str, Any] | None:
     """What :func:`places` reads from Faker's address provider of ``locale`` (None: it has
     none), as JSON kept on disk by :mod:`.poolcache`: a warm run does not import Faker."""
 
-    def build() -> list[str]:
+    def build() -> dict[str, Any] | None:
         provider = _address_module(locale)
         if provider is None:
-            return ["null"]
+            return None
         number_first, *shape = _street_shape(provider)
-        data = {
+        return {
             "number_first": number_first,
             "shape": [b.decode() for b in shape],
             "towns": list(dict.fromkeys(provider.towns)) if locale == "ja_JP" else None,
             "regions": _region_args(locale, provider),
         }
-        return [json.dumps(data)]
 
-    return json.loads(poolcache.strings("address", locale, build)[0])
+    data: dict[str, Any] | None = poolcache.document("address", locale, build)
+    return data
 
 
 @functools.cache

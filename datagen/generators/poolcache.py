@@ -19,8 +19,12 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import xxhash
+
+from ..errors import WriterError
+from ..fileio import atomic_write
 
 FORMAT = 1  # of the files: a change in what they hold makes older files misses
 
@@ -88,14 +92,9 @@ def _read(path: Path, kind: str, locale: str) -> list[str] | None:
 def _write(path: Path, kind: str, locale: str, values: list[str]) -> None:
     doc = {"format": FORMAT, "kind": kind, "locale": locale, "values": values}
     doc["digest"] = _digest(values)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
-    except OSError:  # read-only home, full disk: the run goes on without the cache
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    with contextlib.suppress(WriterError):  # read-only home, full disk: no cache, that is all
+        atomic_write(path, [data], durable=False)
 
 
 def strings(kind: str, locale: str, build: Callable[[], list[str]]) -> list[str]:
@@ -111,3 +110,9 @@ def strings(kind: str, locale: str, build: Callable[[], list[str]]) -> list[str]
     values = build()
     _write(path, kind, locale, values)
     return values
+
+
+def document(kind: str, locale: str, build: Callable[[], Any]) -> Any:
+    """The JSON value ``build()`` makes, kept as :func:`strings` keeps a list (as its one
+    string: floats round-trip exactly)."""
+    return json.loads(strings(kind, locale, lambda: [json.dumps(build())])[0])

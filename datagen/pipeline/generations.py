@@ -31,11 +31,11 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import time
 from pathlib import Path
 
 from ..errors import UsageError
+from ..fileio import temp_path
 from . import parts
 from .cache import TMP_GRACE, Cache, warn
 from .project import Project, SpecBuild
@@ -82,7 +82,7 @@ def clock(cache_dir: Path) -> int:
     older. Read off a file written for it, since that clock may be a file server's, or a coarse
     one a tick behind this machine's."""
     folder = directory(cache_dir)
-    path = folder / f".clock.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    path = temp_path(folder / "clock")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"")
@@ -162,7 +162,7 @@ def record(cache_dir: Path, objects: Objects, datasets: list[str]) -> bool:
     doc = {"datasets": sorted(datasets), "objects": sorted(map(list, objects))}
     folder = directory(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".new.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp = temp_path(folder / "new")
     tmp.write_text(json.dumps(doc, separators=(",", ":")) + "\n", "utf-8")
     number = gens[0][0] + 1 if gens else 1
     try:

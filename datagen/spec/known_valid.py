@@ -22,12 +22,13 @@ import atexit
 import contextlib
 import functools
 import json
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 import xxhash
+
+from ..errors import WriterError
+from ..fileio import atomic_write
 
 LIMIT = 4096
 FILE = "valid-documents.json"
@@ -129,11 +130,6 @@ def save() -> None:
     _unsaved.clear()
     while len(entries) > LIMIT:
         del entries[next(iter(entries))]
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(list(entries)), "utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only home, a full disk: jsonschema checks again next time
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    data = json.dumps(list(entries)).encode("utf-8")
+    with contextlib.suppress(WriterError):  # a read-only home, a full disk: checked next time
+        atomic_write(path, [data], durable=False)
