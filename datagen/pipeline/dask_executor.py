@@ -99,6 +99,10 @@ class DaskExecutor:
         for fut in [self._submit(job) for job in jobs]:
             yield self._result(fut)
 
+    def run(self, job: ChunkJob) -> ChunkResult:
+        """One job, waited for."""
+        return self._result(self._submit(job))
+
     def fill(self, jobs: Iterable[ChunkJob]) -> Iterator[tuple[ChunkJob, ChunkResult]]:
         from distributed import as_completed
 
@@ -145,4 +149,4 @@ def run_on(scheduler: str, job: ChunkJob) -> ChunkResult:
         if scheduler not in _executors:
             _executors[scheduler] = DaskExecutor(scheduler)
         executor = _executors[scheduler]
-    return executor._result(executor._submit(job))
+    return executor.run(job)
