@@ -187,18 +187,20 @@ _REPO = click.option("-C", "--directory", "root", default=".", show_default=True
 
 _EXECUTOR = "Where chunks are made: -j processes here (local), or Dask (or DATAGEN_EXECUTOR)."
 _SCHEDULER = "The Dask scheduler, tcp://HOST:PORT (or DATAGEN_SCHEDULER); else a local cluster."
+_CACHE = "A cache shared by builds: a folder, or a URL such as s3://BUCKET/PREFIX (DATAGEN_CACHE)."
+_PUBLISH = "A folder or URL to put the dumps at too, as LOCATION/build/FILE."
 
 
 @cli.command()
 @click.argument("names", nargs=-1)
 @_REPO
 @_jobs("Worker processes; outputs are byte-identical for any number.")
-@click.option(
-    "--deep", is_flag=True, help="Read every cache object back first; remake it if damaged."
-)
+@click.option("--deep", is_flag=True, help="Read every cache object back first; remake damaged.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help=_EXECUTOR)
 @click.option("--scheduler", metavar="ADDRESS", help=_SCHEDULER)
-def build(names, root, jobs, deep, executor, scheduler) -> None:
+@click.option("--cache", metavar="LOCATION", help=_CACHE)
+@click.option("--publish", metavar="LOCATION", help=_PUBLISH)
+def build(names, root, jobs, deep, executor, scheduler, cache, publish) -> None:
     """Build datasets/NAME.yaml (all by default) into build/, regenerating only what changed.
 
     \b
@@ -206,6 +208,8 @@ def build(names, root, jobs, deep, executor, scheduler) -> None:
       datagen build                 # every dataset; the same as running `doit`
       datagen build shop -j 2       # one dataset, two processes
       datagen build --executor dask --scheduler tcp://10.0.0.5:8786
+      datagen build --cache s3://fixtures/datagen   # copy chunks from it, publish new ones
+      datagen build --publish s3://fixtures/dumps   # and put the dumps there too
 
     Each chunk of rows, and each column of it, is cached under cache/ by a hash of everything its
     bytes depend on: an edit regenerates the columns it changed (and tables whose referenced keys
@@ -215,9 +219,8 @@ def build(names, root, jobs, deep, executor, scheduler) -> None:
     """
     from .pipeline import build as pipeline
 
-    pipeline.build(
-        root, list(names) or None, jobs, deep=deep, executor=executor, scheduler=scheduler
-    )
+    how = {"executor": executor, "scheduler": scheduler, "cache": cache, "publish": publish}
+    pipeline.build(root, list(names) or None, jobs, deep=deep, **how)
 
 
 @cli.command()

@@ -30,8 +30,8 @@ import shutil
 import socket
 import stat
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, BinaryIO
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO, TypeVar
 
 import xxhash
 
@@ -45,14 +45,13 @@ def _host() -> str:
 
 
 HOST = _host()
+PathT = TypeVar("PathT", bound=PurePath)
 
 
-def temp_path(path: Path) -> Path:
-    """A fresh temporary name beside ``path``: ``.NAME.HOST.PID.RAND.tmp``.
-
-    The host is in the name because on shared storage (NFS) a pid only means something on the
-    host that wrote it: :func:`_remove_orphans` deletes only this host's files.
-    """
+def temp_path(path: PathT) -> PathT:
+    """A fresh temporary name beside ``path``: ``.NAME.HOST.PID.RAND.tmp``. On shared storage
+    (NFS) a pid means something only on the host that wrote it: :func:`_remove_orphans` deletes
+    only this host's files."""
     return path.with_name(f".{path.name}.{HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 

@@ -143,7 +143,8 @@ def fresh(root: Path) -> list[str] | None:
 
 def _root(args: list[str]) -> Path | None:
     """The repository of ``build``/``check`` arguments that name no dataset (``-C DIR`` and,
-    for a build, ``-j N``, ``--executor`` and ``--scheduler`` allowed); None for anything else."""
+    for a build, ``-j N``, ``--executor``, ``--scheduler`` and ``--cache`` allowed); None for
+    anything else."""
     root = "."
     rest = list(args)
     while rest:
@@ -156,10 +157,11 @@ def _root(args: list[str]) -> Path | None:
             rest.pop(0)
         elif arg.startswith("--jobs=") and _jobs(arg.partition("=")[2]):
             continue
-        # where chunks would be made does not matter when none are (a value the CLI refuses does)
-        elif arg == "--scheduler" and rest:
+        # where chunks would be made (or copied from) does not matter when none are (a value the
+        # CLI refuses does)
+        elif arg in ("--scheduler", "--cache") and rest:
             rest.pop(0)
-        elif arg.startswith("--scheduler="):
+        elif arg.startswith(("--scheduler=", "--cache=")):
             continue
         elif arg == "--executor" and rest and rest[0] in ("local", "dask"):
             rest.pop(0)
@@ -182,7 +184,7 @@ def no_op(argv: list[str]) -> bool:
     if not argv or argv[0] not in ("build", "check"):
         return False
     args = argv[1:]
-    build_only = ("-j", "--jobs", "--executor", "--scheduler")  # check takes none of them
+    build_only = ("-j", "--jobs", "--executor", "--scheduler", "--cache")  # not for check
     if argv[0] == "check" and any(a.split("=")[0] in build_only for a in args):
         return False
     root = _root(args)

@@ -6,8 +6,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,18 +14,18 @@ from doit.doit_cmd import DoitMain
 from doit.loader import load_tasks
 
 from .. import stamp
-from ..errors import DatagenError, PlanError, SpecError, UsageError, suggest
-from . import generations, parts
-from .actions import lock_ok, output_ok
+from ..errors import CacheError, DatagenError, PlanError, SpecError, suggest
+from . import generations, parts, store
+from .actions import lock_ok, output_meta, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
-from .executors import EXECUTORS, ClusterError, executor_for
+from .fill import Runner, fill_cache
 from .generations import referenced_objects
-from .jobs import ChunkJob
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
-from .project import Project, SpecBuild, chunk_owners, compile_spec, remove_stale_outputs
+from .project import Project, SpecBuild, compile_spec, remove_stale_outputs
 from .report import BuildReport, Reporter, only_columns
+from .store import shared
 from .tasks import DOIT_CONFIG, project_tasks
 
 
@@ -96,77 +94,6 @@ class _Loader(TaskLoader2):
         return load_tasks({"task_datagen": task_datagen}, self.cmd_names, cmd.execute_tasks)
 
 
-@dataclass(frozen=True)
-class Runner:
-    """Where a build's chunks are made: ``jobs`` local processes, or a Dask cluster (the one
-    at ``scheduler``, or a local one of ``jobs`` workers); see :func:`executor_for`."""
-
-    jobs: int = 1
-    executor: str = "local"
-    scheduler: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.executor not in EXECUTORS:
-            raise UsageError(
-                f"unknown executor {self.executor!r} (executors: {', '.join(EXECUTORS)})"
-            )
-        if self.scheduler and self.executor != "dask":
-            raise UsageError("a scheduler address is for the dask executor (--executor dask)")
-
-    @classmethod
-    def of(cls, jobs: int, executor: str | None, scheduler: str | None) -> Runner:
-        """What the command line says, else ``DATAGEN_EXECUTOR`` and ``DATAGEN_SCHEDULER``."""
-        env = os.environ
-        executor = executor or env.get("DATAGEN_EXECUTOR") or None
-        if executor != "local":  # an explicit local build ignores DATAGEN_SCHEDULER
-            scheduler = scheduler or env.get("DATAGEN_SCHEDULER") or None
-        return cls(jobs, executor or ("dask" if scheduler else "local"), scheduler)
-
-
-def fill_cache(
-    project: Project, specs: list[SpecBuild], runner: Runner, report: BuildReport
-) -> None:
-    """Make every chunk that the cache lacks, on the runner's executor; each made chunk is
-    reported under the name of the doit task that would have made it."""
-    cache = Cache(project.cache_dir)
-    todo: dict[ChunkJob, str] = {
-        job: name  # a chunk two datasets share is made once, under its owner's task name
-        for name, job in chunk_owners(project, specs).values()
-        if not cache.valid(str(job.key), job.encoding)
-    }
-    if not todo:
-        return
-    jobs = min(runner.jobs, len(todo)) if runner.executor == "local" else runner.jobs
-    executor = executor_for(runner.executor, jobs, runner.scheduler)
-    show = sys.stderr.isatty()
-    made = []
-    start, rows = time.perf_counter(), 0
-    try:
-        for i, (job, result) in enumerate(executor.fill(todo), 1):
-            if runner.executor != "local" and not cache.valid(str(job.key), job.encoding):
-                raise ClusterError(
-                    f"a worker made {todo[job]} but {project.cache_dir} does not hold it: every "
-                    "worker must see the repository's cache/ at the same path (a shared filesystem)"
-                )
-            if not result.reused:
-                made.append(todo[job])
-                rows += result.rows
-                if result.columns is not None:
-                    report.columns[todo[job]] = result.columns
-            if show:
-                rate = rows / max(time.perf_counter() - start, 1e-9)
-                sys.stderr.write(
-                    f"\r\x1b[K[{i}/{len(todo)} chunks, {rate:,.0f} rows/s] {todo[job]}"
-                )
-                sys.stderr.flush()
-        order = {name: i for i, name in enumerate(todo.values())}
-        report.executed += sorted(made, key=order.__getitem__)  # the report reads in spec order
-    finally:
-        executor.close()
-        if show:
-            sys.stderr.write("\r\x1b[K")
-
-
 def run_doit(
     project: Project,
     names: list[str] | None,
@@ -195,8 +122,12 @@ def build(
     deep: bool = False,
     executor: str | None = None,
     scheduler: str | None = None,
+    cache: str | None = None,
+    publish: str | None = None,
 ) -> BuildReport:
-    """Build the datasets of a repository incrementally; print what was regenerated. ``deep``
+    """Build the datasets of a repository incrementally; print what was regenerated. ``cache``
+    (else ``DATAGEN_CACHE``) names a shared cache to copy chunks from and publish them to
+    (:mod:`datagen.pipeline.store`); ``publish`` a folder or URL to put the dumps at too. ``deep``
     first reads every cache object the build uses against its digest (see :func:`deep_check`).
     Chunks are made by ``jobs`` processes, or on a Dask cluster (``executor`` ``dask``, at
     ``scheduler`` or a local one; see :class:`Runner`). A build of them all then removes the
@@ -204,7 +135,9 @@ def build(
     runner = Runner.of(jobs, executor, scheduler)
     setting = os.environ.get(generations.KEEP_VARIABLE)
     keep = generations.keep_setting(setting) if not names else None  # a part never prunes
-    project = Project(Path(root).resolve())
+    project = Project(Path(root).resolve(), store=store.location(cache))
+    if project.store is not None:
+        shared(project.store)  # a location fsspec cannot open fails here, before any work
     compiled = select(project, names)
     started = generations.clock(project.cache_dir) if keep is not None else None
     stamp.remove(project.root)  # written again below once the whole repository is built
@@ -213,6 +146,9 @@ def build(
             print(line, file=out or sys.stdout)
     report = run_doit(project, names, runner, compiled)
     for line in report.lines(compiled, project):
+        print(line, file=out or sys.stdout)
+    where = store.location(publish, variable=None)
+    for line in publish_dumps(project, compiled, where) if where else []:
         print(line, file=out or sys.stdout)
     objects = referenced_objects(project, compiled)
     changed = generations.record(project.cache_dir, objects, [c.stem for c in compiled])
@@ -230,6 +166,26 @@ def build(
         if _current(project, compiled):
             stamp.write(project.root, [f"{c.stem}: up to date" for c in compiled], seen)
     return report
+
+
+def publish_dumps(project: Project, compiled: list[SpecBuild], where: str) -> list[str]:
+    """``build --publish LOCATION``: put each dump of ``compiled`` (built, with its output meta
+    in ``cache/outputs/``) at ``LOCATION/build/FILE``; a line per dataset whose dumps changed
+    there."""
+    there, lines = shared(where), []
+    for c in compiled:
+        sent = []
+        for fmt in c.formats:
+            out = c.output_path(project, fmt)
+            meta = output_meta(project.output_meta(c.stem, fmt))
+            if meta is None:
+                raise CacheError(f"{out} has no output meta in {project.cache_dir}: build it")
+            name = out.relative_to(project.root).as_posix()
+            if there.put_output(out, name, meta["digest"]):
+                sent.append(name)
+        if sent:
+            lines.append(f"{c.stem}: published {', '.join(sent)} to {where}")
+    return lines
 
 
 def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:

@@ -137,11 +137,16 @@ class Cache:
         kind: str,
         pieces: Iterable[bytes | memoryview],
         document: dict[str, Any],
+        expect: tuple[int, str] | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
-        """Store an object and its meta; returns the meta."""
+        """Store an object and its meta; returns the meta. With ``expect`` (size, digest), bytes
+        that differ are removed again, unvouched for by any meta, and raise CacheError."""
         path = self.path(key, kind)
         size, dig = atomic_write(path, pieces, durable=False)  # checked on read, not synced
+        if expect is not None and (size, dig) != tuple(expect):
+            path.unlink(missing_ok=True)
+            raise CacheError(f"cache object {key}.{kind} is damaged (digest mismatch)")
         st = path.stat()
         meta = {
             "key": key,

@@ -4,8 +4,10 @@ The same jobs as the local executor (:func:`~datagen.pipeline.jobs.run_chunk`, p
 plain data), submitted to Dask's distributed scheduler: to the one at ``ADDRESS`` (``tcp://...``,
 a ``dask scheduler`` or any cluster manager's), or without one to a ``LocalCluster`` of worker
 processes started for the build and stopped after it. Workers write each chunk into the cache
-themselves (every worker must see the repository's ``cache/`` at the same path: one machine, or
-a shared filesystem) and hand back its meta alone: the client never holds chunk data.
+themselves and hand back its meta alone: the client never holds chunk data. Every worker must
+see the repository's ``cache/`` at the same path (one machine, or a shared filesystem), or the
+build must have a shared cache (``--cache s3://...``): workers then publish each chunk there,
+and the client copies it into ``cache/``.
 
 A task's key is its chunk's cache key and encoding and its cache's path, so a chunk is one task
 however many datasets hold it; the scheduler runs a task whose worker died again on another
@@ -17,7 +19,9 @@ whatever the number of workers. ``distributed`` is an optional dependency
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError
@@ -43,11 +47,21 @@ def _distributed() -> Any:
 
 
 def _run(job: ChunkJob) -> ChunkResult:
-    """A chunk job on a Dask worker (a process of datagen's own: it keeps freed memory)."""
+    """A chunk job on a Dask worker (a process of datagen's own: it keeps freed memory).
+
+    With a shared cache, a worker that does not see the repository's ``cache/`` (another
+    machine), or is told not to trust the one it sees (``DATAGEN_WORKER_SCRATCH=1``: containers
+    that each mount their own folder at that path), makes the chunk in a temporary folder and
+    publishes it to the shared cache alone; the client copies it from there (without a shared
+    cache, the client then finds the chunk nowhere, and says so)."""
     from .. import malloc
 
     malloc.keep_freed_memory()
-    return run_chunk(job)
+    scratch = os.environ.get("DATAGEN_WORKER_SCRATCH", "") not in ("", "0")
+    if job.cache_dir is None or not (scratch or (job.store and not os.path.isdir(job.cache_dir))):
+        return run_chunk(job)
+    with tempfile.TemporaryDirectory(prefix="datagen-chunk-") as tmp:
+        return run_chunk(dataclasses.replace(job, cache_dir=tmp))
 
 
 def task_key(job: ChunkJob) -> str | None:

@@ -31,7 +31,9 @@ class ChunkJob:
     """Rows ``start..stop`` of table ``table``, encoded as ``encoding``.
 
     With ``cache_dir`` and ``key`` the result is stored in the cache (with ``document``, the key
-    document, beside it) and only its meta comes back; without, the bytes come back.
+    document, beside it) and only its meta comes back; without, the bytes come back. With
+    ``store`` too, the chunk is copied from that shared cache when it holds it, and published
+    to it when made (:mod:`datagen.pipeline.store`).
     """
 
     spec: SpecRef
@@ -44,6 +46,7 @@ class ChunkJob:
     key: str | None = None
     document: dict[str, Any] = field(default_factory=dict, compare=False)
     key_columns: tuple[str, ...] = ()
+    store: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class ChunkResult:
     #: the columns generated for it, when some came from the cache's column parts instead
     #: (None: all of them, or none for a reused chunk)
     columns: tuple[str, ...] | None = None
+    fetched: bool = False  # copied from the shared cache, not made
 
 
 def _key_digest(texts: dict[str, np.ndarray], key_columns: tuple[str, ...]) -> str | None:
@@ -98,12 +102,32 @@ def _copy_texts(
 
 
 def run_chunk(job: ChunkJob) -> ChunkResult:
-    """Generate and encode one chunk; a cached job whose object is whole is not made again."""
+    """Generate and encode one chunk; a cached job whose object is whole is not made again (nor
+    one the shared cache holds: it is copied), and one made is published to the shared cache."""
     cache = Cache(job.cache_dir) if job.cache_dir is not None else None
     if cache is not None and job.key is not None and cache.valid(job.key, job.encoding):
         return ChunkResult(
             job.stop - job.start, meta=cache.meta(job.key, job.encoding), reused=True
         )
+    if cache is None or job.key is None or job.store is None:
+        return _make(cache, job)
+    from .store import shared
+
+    there = shared(job.store)
+    if (meta := there.fetch(cache, job.key, job.encoding)) is not None:
+        return ChunkResult(job.stop - job.start, meta=meta, reused=True, fetched=True)
+    result = _make(cache, job)
+    assert result.meta is not None
+    try:
+        there.publish(cache, job.key, job.encoding, result.meta)
+    except BaseException:  # kept unpublished, the next build would not publish it either
+        cache.remove(job.key, job.encoding)
+        raise
+    return result
+
+
+def _make(cache: Cache | None, job: ChunkJob) -> ChunkResult:
+    """The chunk made here: its bytes, or stored in ``cache`` (its meta)."""
     if cache is not None and job.key is not None and (deflated := _from_copy(cache, job)):
         return deflated
     plan = compile_ref(job.spec).table_plan(job.table)

@@ -13,24 +13,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import writers
 from ..fileio import is_archive_dir
 from ..plan import Compiled
 from ..plan.source import SpecRef, compile_ref
 from ..spec.model import Dataset
-from ..writers import FORMATS, WRITERS
+from ..writers.base import Writer
 from .jobs import ChunkJob
 from .keys import ChunkKey, TableKey, compute_keys
 
 # format -> the chunk encoding it is assembled from
+# the archive writers registered (writers' __getattr__), typed as the registries in writers.base
+WRITERS: dict[str, type[Writer]] = writers.WRITERS
+FORMATS: dict[str, tuple[str, type[Writer]]] = writers.FORMATS
 ENCODING = {fmt: w.encoding for fmt, w in WRITERS.items()}
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass
 class Project:
-    """Where a repository keeps its specs, cache and dumps."""
+    """Where a repository keeps its specs, cache and dumps; ``store``: the shared cache its
+    chunks are copied from and published to (:mod:`datagen.pipeline.store`), if any."""
 
     root: Path
+    store: str | None = None
 
     @property
     def datasets(self) -> Path:
@@ -151,6 +157,7 @@ def chunk_job(ref: SpecRef, project: Project, tk: TableKey, ck: ChunkKey, enc: s
         key=ck.key,
         document=ck.doc,
         key_columns=tuple(tk.key_columns),
+        store=project.store,
     )
 
 

@@ -21,6 +21,8 @@ class BuildReport:
     #: chunk task -> the columns generated for it, where the others came from the cache's
     #: column parts (:mod:`datagen.pipeline.parts`)
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: chunk tasks whose objects were copied from the shared cache, not made
+    fetched: list[str] = field(default_factory=list)
 
     def generated_columns(self, dataset: str, table: str) -> list[str] | None:
         """The columns generated for ``table``'s chunks in this build, in table order, when
@@ -33,10 +35,11 @@ class BuildReport:
             seen.update(dict.fromkeys(self.columns[n]))
         return list(seen)
 
-    def generated(self) -> dict[str, dict[str, int]]:
-        """dataset -> table -> number of chunks (row ranges) generated in this build."""
+    def generated(self, fetched: bool = False) -> dict[str, dict[str, int]]:
+        """dataset -> table -> number of chunks (row ranges) generated in this build (with
+        ``fetched``, copied from the shared cache)."""
         seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for name in self.executed:
+        for name in self.fetched if fetched else self.executed:
             ds, _, rest = name.partition(":")
             table, slash, chunk = rest.rpartition("/")
             if slash and "-" in chunk:
@@ -44,10 +47,10 @@ class BuildReport:
         return {ds: {t: len(c) for t, c in tables.items()} for ds, tables in seen.items()}
 
     def lines(self, compiled: list[SpecBuild], project: Project) -> list[str]:
-        gen = self.generated()
+        gen, fetched = self.generated(), self.generated(fetched=True)
         lines = []
         for c in compiled:
-            g = gen.get(c.stem, {})
+            g, f = gen.get(c.stem, {}), fetched.get(c.stem, {})
             wrote = [n.split(":", 1)[1] for n in self.executed if n.startswith(f"{c.stem}:dump-")]
             if not g and not wrote and not any(n.startswith(f"{c.stem}:") for n in self.executed):
                 lines.append(f"{c.stem}: up to date")
@@ -57,7 +60,10 @@ class BuildReport:
             parts = [f"{q} ({n} of {total_chunks[q]} chunks{made[q]})" for q, n in g.items()]
             if parts:
                 lines.append(f"{c.stem}: generated {', '.join(parts)}")
-            reused = [q for q in c.keys if q not in g]
+            copied = [f"{q} ({n} of {total_chunks[q]} chunks)" for q, n in f.items()]
+            if copied:
+                lines.append(f"{c.stem}: copied from the shared cache {', '.join(copied)}")
+            reused = [q for q in c.keys if q not in g and q not in f]
             if reused:
                 lines.append(f"{c.stem}: reused {', '.join(reused)}")
             files = [

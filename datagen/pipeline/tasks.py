@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, SpecError
+from . import store
 from .actions import (
     assemble,
     build_table,
@@ -209,5 +210,7 @@ def project_tasks(project: Project, names: list[str] | None = None) -> Iterator[
 
 
 def task_datagen() -> Iterator[dict[str, Any]]:
-    """Build every dataset in datasets/ into build/ (see ``datagen build --help``)."""
-    yield from project_tasks(Project(Path.cwd()))
+    """Build every dataset in datasets/ into build/ (see ``datagen build --help``); with the
+    shared cache at ``DATAGEN_CACHE``, if that is set."""
+    here = Path.cwd()
+    yield from project_tasks(Project(here, store=store.location(None, here)))

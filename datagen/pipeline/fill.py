@@ -1,0 +1,103 @@
+"""Making the chunks a build's cache lacks: on ``-j`` local processes or a Dask cluster (a
+:class:`Runner` says which), each copied from the shared cache instead when that holds it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from .cache import Cache
+from .executors import EXECUTORS, ClusterError, executor_for
+from .jobs import ChunkJob
+from .project import Project, SpecBuild, chunk_owners
+from .report import BuildReport
+from .store import shared
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Where a build's chunks are made: ``jobs`` local processes, or a Dask cluster (the one
+    at ``scheduler``, or a local one of ``jobs`` workers); see :func:`executor_for`."""
+
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise UsageError(
+                f"unknown executor {self.executor!r} (executors: {', '.join(EXECUTORS)})"
+            )
+        if self.scheduler and self.executor != "dask":
+            raise UsageError("a scheduler address is for the dask executor (--executor dask)")
+
+    @classmethod
+    def of(cls, jobs: int, executor: str | None, scheduler: str | None) -> Runner:
+        """What the command line says, else ``DATAGEN_EXECUTOR`` and ``DATAGEN_SCHEDULER``."""
+        env = os.environ
+        executor = executor or env.get("DATAGEN_EXECUTOR") or None
+        if executor != "local":  # an explicit local build ignores DATAGEN_SCHEDULER
+            scheduler = scheduler or env.get("DATAGEN_SCHEDULER") or None
+        return cls(jobs, executor or ("dask" if scheduler else "local"), scheduler)
+
+
+def fill_cache(
+    project: Project, specs: list[SpecBuild], runner: Runner, report: BuildReport
+) -> None:
+    """Make every chunk that the cache lacks, on the runner's executor; each made chunk is
+    reported under the name of the doit task that would have made it."""
+    cache = Cache(project.cache_dir)
+    todo: dict[ChunkJob, str] = {
+        job: name  # a chunk two datasets share is made once, under its owner's task name
+        for name, job in chunk_owners(project, specs).values()
+        if not cache.valid(str(job.key), job.encoding)
+    }
+    if not todo:
+        return
+    jobs = min(runner.jobs, len(todo)) if runner.executor == "local" else runner.jobs
+    executor = executor_for(runner.executor, jobs, runner.scheduler)
+    show = sys.stderr.isatty()
+    made = []
+    start, rows = time.perf_counter(), 0
+    try:
+        for i, (job, result) in enumerate(executor.fill(todo), 1):
+            if runner.executor != "local" and not _landed(project, job):
+                raise ClusterError(
+                    f"a worker made {todo[job]} but {project.cache_dir} does not hold it: every "
+                    "worker must see the repository's cache/ at the same path (a shared "
+                    "filesystem), or publish to a shared cache (--cache LOCATION)"
+                )
+            if result.fetched:
+                report.fetched.append(todo[job])
+            elif not result.reused:
+                made.append(todo[job])
+                rows += result.rows
+                if result.columns is not None:
+                    report.columns[todo[job]] = result.columns
+            if show:
+                rate = rows / max(time.perf_counter() - start, 1e-9)
+                sys.stderr.write(
+                    f"\r\x1b[K[{i}/{len(todo)} chunks, {rate:,.0f} rows/s] {todo[job]}"
+                )
+                sys.stderr.flush()
+        order = {name: i for i, name in enumerate(todo.values())}
+        report.executed += sorted(made, key=order.__getitem__)  # the report reads in spec order
+    finally:
+        executor.close()
+        if show:
+            sys.stderr.write("\r\x1b[K")
+
+
+def _landed(project: Project, job: ChunkJob) -> bool:
+    """Whether a chunk a Dask worker made is in the repository's cache: written there (a worker
+    that sees it), or copied now from the shared cache the worker published it to."""
+    cache, key = Cache(project.cache_dir), str(job.key)
+    if cache.valid(key, job.encoding):
+        return True
+    return (
+        project.store is not None
+        and shared(project.store).fetch(cache, key, job.encoding) is not None
+    )

@@ -1,0 +1,208 @@
+"""A cache shared by builds on several machines: ``--cache LOCATION`` (or ``DATAGEN_CACHE``).
+
+LOCATION is a folder (on this machine or a shared filesystem) or an fsspec URL: ``s3://bucket/
+prefix``, ``gs://...``, ``az://...``, any filesystem fsspec knows. It holds chunk objects in the
+layout of ``cache/`` (``objects/<ab>/<key>.<encoding>`` and its meta beside it). The repository's
+own ``cache/`` stays the build's working copy: a chunk it lacks is copied from the shared cache
+when that holds it, and generated otherwise; a chunk generated is published there. Dumps are
+assembled from the working copy, and ``build --publish LOCATION`` puts them on any such storage
+too (:meth:`SharedCache.put_output`).
+
+Publication is per object, the object first and its meta last: the meta is the commit marker, so
+a reader that finds a meta finds the whole object beside it (or a damaged one, which its digest,
+checked on every copy, catches; the chunk is then generated and published over it).
+
+- Where the filesystem renames (a folder, NFS, SFTP, HDFS), each file is written to a temporary
+  name carrying the host and pid (``.NAME.HOST.PID.RAND.tmp``), then renamed.
+- On an object store (S3, GCS, Azure and the rest), each file is one put, with ``If-None-Match:
+  *`` where the store honours it: an object appears whole or not at all, and of two writers of
+  one object the second finds it there and writes nothing. Objects are content-addressed, so
+  either writer's bytes are the same.
+
+Nothing is ever deleted from a shared cache by datagen (``gc`` prunes ``cache/`` alone): every
+object in it is a pure function of its key, so removing any of them (a bucket's lifecycle rule,
+say) costs a later build the time to make it again, never a wrong byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import CacheError, UsageError
+from ..fileio import temp_path
+from .cache import Cache, meta_problem, warn
+
+VARIABLE = "DATAGEN_CACHE"
+#: fsspec protocols whose rename replaces a file in one step
+RENAMES = {"file", "local", "sftp", "ssh", "hdfs", "arrow_hdfs", "webhdfs"}
+_OWN = ("key", "kind", "size", "digest", "mtime_ns", "document")  # what Cache.put sets itself
+
+
+def location(
+    value: str | None, base: str | os.PathLike[str] | None = None, variable: str | None = VARIABLE
+) -> str | None:
+    """The shared cache named by ``value`` (the ``--cache`` flag), else by ``variable``
+    (``DATAGEN_CACHE``); a folder is made absolute (workers on other machines get the same
+    path), relative to ``base`` when given."""
+    value = value or (os.environ.get(variable) if variable else None) or None
+    if value is None or "://" in value:
+        return value
+    return os.path.abspath(os.path.join(base or os.getcwd(), os.path.expanduser(value)))
+
+
+def _fsspec() -> Any:
+    try:
+        import fsspec
+    except ImportError:
+        raise UsageError(
+            "a shared cache (--cache or DATAGEN_CACHE) needs fsspec: pip install 'datagen[store]'"
+            " (and 'datagen[s3]' for s3:// URLs)"
+        ) from None
+    return fsspec
+
+
+class SharedCache:
+    """The shared cache at ``location`` (see the module's documentation)."""
+
+    def __init__(self, location: str) -> None:
+        fsspec = _fsspec()
+        self.location = location
+        try:
+            self.fs, root = fsspec.core.url_to_fs(location)
+        except ImportError as e:  # "Install s3fs to access S3"
+            raise UsageError(f"cannot open the shared cache {location}: {e}") from None
+        except ValueError as e:  # "Protocol not known: foo"
+            raise UsageError(f"{location!r} is not a cache location fsspec knows ({e})") from None
+        self.root = root.rstrip("/") or root
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        self.renames = any(p in RENAMES for p in protocols)
+        self.damaged: set[tuple[str, str]] = set()  # found damaged here: published over
+
+    def path(self, key: str, kind: str) -> str:
+        return f"{self.root}/objects/{key[:2]}/{key}.{kind}"
+
+    def fetch(self, cache: Cache, key: str, kind: str) -> dict[str, Any] | None:
+        """Copy object ``key.kind`` into ``cache`` when this holds it whole; its meta in
+        ``cache``, or None (not here, or damaged: warned about, and then published over)."""
+        path = self.path(key, kind)
+        try:
+            raw = self.fs.cat_file(path + ".meta.json")
+        except FileNotFoundError:
+            return None
+        except Exception as e:  # OSError, or the client's own (botocore's are not OSErrors)
+            raise self._error("read", path + ".meta.json", e) from None
+        try:
+            meta = json.loads(raw)
+        except ValueError:
+            meta = None
+        problem = meta_problem(meta, key, kind)
+        if problem is not None:
+            warn(f"{self.location}: the meta of {key}.{kind} is malformed ({problem})")
+            self.damaged.add((key, kind))
+            return None
+        try:
+            data = self.fs.cat_file(path)
+        except FileNotFoundError:  # removed under its meta (a lifecycle rule): made again
+            return None
+        except Exception as e:
+            raise self._error("read", path, e) from None
+        extra = {k: v for k, v in meta.items() if k not in _OWN}
+        cache.remove(key, kind)  # a stale local meta must not vouch for these bytes meanwhile
+        try:
+            return cache.put(
+                key, kind, [data], meta["document"], expect=(meta["size"], meta["digest"]), **extra
+            )
+        except CacheError:
+            warn(f"{self.location}: {key}.{kind} is damaged (its digest differs from its meta's)")
+            self.damaged.add((key, kind))
+            return None
+
+    def publish(self, cache: Cache, key: str, kind: str, meta: dict[str, Any]) -> None:
+        """Put ``cache``'s object ``key.kind`` (whose meta is ``meta``) here: the object, then
+        the meta (see the module's documentation)."""
+        path = self.path(key, kind)
+        replace = (key, kind) in self.damaged
+        body = json.dumps(meta, sort_keys=True).encode()
+        try:
+            self._put(path, str(cache.path(key, kind)), None, replace)
+            self._put(path + ".meta.json", None, body, replace)
+        except Exception as e:
+            raise self._error("write", path, e) from None
+        self.damaged.discard((key, kind))
+
+    def put_output(self, local: Path, name: str, digest: str) -> bool:
+        """Put the dump ``local`` (a file, or a directory archive's folder) at ``name`` here,
+        unless the copy here has ``digest`` already; whether it was put. Each file is put as
+        the objects are (a directory archive file by file, ``toc.dat`` last, and the files of
+        an older archive no longer in it removed); ``NAME.meta.json`` beside it, written last,
+        records the digest."""
+        target, fs = f"{self.root}/{name}", self.fs
+        try:
+            if json.loads(fs.cat_file(target + ".meta.json")).get("digest") == digest:
+                return False
+        except (FileNotFoundError, ValueError, AttributeError):
+            pass  # not here, or its meta unreadable: put again
+        except Exception as e:
+            raise self._error("read", target + ".meta.json", e) from None
+        try:
+            if local.is_dir():
+                files = sorted(local.iterdir(), key=lambda f: (f.name == "toc.dat", f.name))
+                for f in files:
+                    self._put(f"{target}/{f.name}", str(f), None, True)
+                if fs.isdir(target):
+                    keep = {f"{target}/{f.name}".split("://")[-1] for f in files}
+                    for old in fs.ls(target, detail=False):
+                        if old.split("://")[-1] not in keep:
+                            fs.rm_file(old)
+            else:
+                self._put(target, str(local), None, True)
+            body = json.dumps({"digest": digest, "file": name}, sort_keys=True).encode()
+            self._put(target + ".meta.json", None, body, True)
+        except Exception as e:
+            raise self._error("write", target, e) from None
+        return True
+
+    def _put(self, path: str, file: str | None, data: bytes | None, replace: bool) -> None:
+        fs = self.fs
+        if not self.renames:  # one put: whole or absent; the second of two writers is refused
+            try:
+                if file is not None:
+                    fs.put_file(file, path, mode="overwrite" if replace else "create")
+                else:
+                    fs.pipe_file(path, data, mode="overwrite" if replace else "create")
+            except FileExistsError:
+                pass  # another writer published it first: the same bytes
+            return
+        tmp = str(temp_path(PurePosixPath(path)))
+        fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
+        try:
+            if file is not None:
+                fs.put_file(file, tmp)
+            else:
+                fs.pipe_file(tmp, data)
+            fs.mv(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):  # never written, or already gone
+                fs.rm_file(tmp)
+            raise
+
+    def _error(self, verb: str, path: str, e: Exception) -> CacheError:
+        return CacheError(
+            f"cannot {verb} {path} in the shared cache {self.location} "
+            f"({type(e).__name__}: {e}); check the location and its credentials, or build "
+            "without --cache"
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def shared(where: str) -> SharedCache:
+    """This process's :class:`SharedCache` at ``where`` (kept: fsspec's clients are costly)."""
+    return SharedCache(where)
+
+
+__all__ = ["VARIABLE", "SharedCache", "location", "shared"]
