@@ -16,7 +16,10 @@ digest (but for damage inside the cache, below):
   ``build/`` are whole either way, and the next build that takes the full path makes the
   object again);
 * the code: this datagen's own files and the libraries that shape the bytes or the answer
-  (their ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version.
+  (their ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version;
+* the shared cache (``--cache`` or ``DATAGEN_CACHE``), by location: a build with one writes the
+  stamp after every chunk in ``cache/`` is published there, so a build with another (or the
+  first time with one) takes the full path.
 
 A spec entry that is not a regular file (a dangling link, a folder) means no answer.
 
@@ -40,6 +43,8 @@ import json
 import os
 import sys
 from pathlib import Path
+
+from .locations import location
 
 STAMP = Path("cache") / "stamp.json"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -73,12 +78,15 @@ def _code() -> list[str]:
     return lines
 
 
-def state(root: Path) -> str:
-    """The digest of what a no-op build of ``root`` depends on (OSError when unreadable)."""
+def state(root: Path, store: str | None = None) -> str:
+    """The digest of what a no-op build of ``root`` (with the shared cache ``store``) depends
+    on (OSError when unreadable)."""
     h = hashlib.blake2b(digest_size=16)
 
     def add(line: str) -> None:
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+
+    add(f"store {store or '-'}")
 
     datasets = root / "datasets"
     for p in sorted(datasets.iterdir()):
@@ -106,12 +114,12 @@ def state(root: Path) -> str:
     return h.hexdigest()
 
 
-def write(root: Path, lines: list[str], seen: str | None = None) -> None:
+def write(root: Path, lines: list[str], seen: str | None = None, store: str | None = None) -> None:
     """Record that ``root`` is built and checked: a no-op build prints ``lines``. With ``seen``
     (the state taken before the checks that vouch for it), nothing is written unless the
     repository is still in that state: what changed during the checks was not checked."""
     path = root / STAMP
-    now = state(root)
+    now = state(root, store)
     if seen is not None and seen != now:
         return
     doc = {"state": now, "lines": lines}
@@ -126,12 +134,12 @@ def remove(root: Path) -> None:
         (root / STAMP).unlink(missing_ok=True)
 
 
-def fresh(root: Path) -> list[str] | None:
+def fresh(root: Path, store: str | None = None) -> list[str] | None:
     """What a no-op build of ``root`` prints, when the stamp matches the repository as it is
     now; None when it does not, or anything cannot be read (the normal path then runs)."""
     try:
         doc = json.loads((root / STAMP).read_text("utf-8"))
-        if not isinstance(doc, dict) or doc.get("state") != state(root):
+        if not isinstance(doc, dict) or doc.get("state") != state(root, store):
             return None
         lines = doc.get("lines")
     except (OSError, ValueError):
@@ -141,11 +149,11 @@ def fresh(root: Path) -> list[str] | None:
     return lines
 
 
-def _root(args: list[str]) -> Path | None:
+def _root(args: list[str]) -> tuple[Path, str | None] | None:
     """The repository of ``build``/``check`` arguments that name no dataset (``-C DIR`` and,
-    for a build, ``-j N``, ``--executor``, ``--scheduler`` and ``--cache`` allowed); None for
-    anything else."""
-    root = "."
+    for a build, ``-j N``, ``--executor``, ``--scheduler`` and ``--cache`` allowed), with its
+    shared cache (see :func:`state`); None for anything else."""
+    root, cache = ".", None
     rest = list(args)
     while rest:
         arg = rest.pop(0)
@@ -157,12 +165,15 @@ def _root(args: list[str]) -> Path | None:
             rest.pop(0)
         elif arg.startswith("--jobs=") and _jobs(arg.partition("=")[2]):
             continue
-        # where chunks would be made (or copied from) does not matter when none are (a value the
-        # CLI refuses does)
-        elif arg in ("--scheduler", "--cache") and rest:
+        # where chunks would be made does not matter when none are (a value the CLI refuses does)
+        elif arg == "--scheduler" and rest:
             rest.pop(0)
-        elif arg.startswith(("--scheduler=", "--cache=")):
+        elif arg.startswith("--scheduler="):
             continue
+        elif arg == "--cache" and rest:
+            cache = rest.pop(0)
+        elif arg.startswith("--cache="):
+            cache = arg.partition("=")[2]
         elif arg == "--executor" and rest and rest[0] in ("local", "dask"):
             rest.pop(0)
         elif arg in ("--executor=local", "--executor=dask"):
@@ -171,7 +182,7 @@ def _root(args: list[str]) -> Path | None:
             return None
     if not root or not Path(root).is_dir():  # the CLI's to refuse
         return None
-    return Path(root).resolve()
+    return Path(root).resolve(), location(cache)
 
 
 def _jobs(text: str) -> bool:
@@ -187,10 +198,10 @@ def no_op(argv: list[str]) -> bool:
     build_only = ("-j", "--jobs", "--executor", "--scheduler", "--cache")  # not for check
     if argv[0] == "check" and any(a.split("=")[0] in build_only for a in args):
         return False
-    root = _root(args)
-    if root is None:
+    found = _root(args)
+    if found is None:
         return False
-    lines = fresh(root)
+    lines = fresh(*found)
     if lines is None:
         return False
     print("\n".join(lines) if argv[0] == "build" else "all locks match their specs")

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from datagen.cli import cli
 from datagen.errors import UsageError
 from datagen.pipeline import build as pipeline
+from datagen.pipeline import fill
 from datagen.pipeline.executors import ClusterError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,7 +253,7 @@ def test_workers_that_do_not_share_the_cache_are_a_readable_error(tmp_path, monk
         def close(self):
             pass
 
-    monkeypatch.setattr(pipeline, "executor_for", lambda *a: Elsewhere())
+    monkeypatch.setattr(fill, "executor_for", lambda *a: Elsewhere())
     repo = tmp_path / "r"
     (repo / "datasets").mkdir(parents=True)
     (repo / "datasets" / "users.yaml").write_text(BIG.replace("rows: 600000", "rows: 10"))

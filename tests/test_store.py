@@ -24,7 +24,7 @@ import distributed
 import fsspec
 import pytest
 
-from datagen.errors import UsageError
+from datagen.errors import CacheError, UsageError
 from datagen.pipeline import build as pipeline
 from datagen.pipeline.cache import Cache
 from datagen.pipeline.store import SharedCache, shared
@@ -101,7 +101,7 @@ def test_a_build_publishes_and_another_repository_copies(tmp_path, where):
     plain = repo(tmp_path / "plain")
     pipeline.build(plain, out=io.StringIO())
     first, out = repo(tmp_path / "first"), io.StringIO()
-    pipeline.build(first, out=out, cache=where)
+    pipeline.build(first, out=out, cache=where, jobs=2)  # forked workers: clients of their own
     assert "users: generated public.users (3 of 3 chunks)" in out.getvalue()
     files = stored(where)
     assert (
@@ -110,7 +110,7 @@ def test_a_build_publishes_and_another_repository_copies(tmp_path, where):
     )
     assert not [n for n in files if n.rsplit("/", 1)[1].startswith(".")]  # no temporary left
     second, out = repo(tmp_path / "second"), io.StringIO()
-    report = pipeline.build(second, out=out, cache=where)
+    report = pipeline.build(second, out=out, cache=where, jobs=2)
     assert report.generated() == {}
     assert "users: copied from the shared cache public.users (3 of 3 chunks)" in out.getvalue()
     assert outputs(second) == outputs(first) == outputs(plain)
@@ -138,37 +138,54 @@ def test_the_environment_names_the_shared_cache_and_plain_doit_uses_it(tmp_path,
     assert outputs(second) == outputs(first)
 
 
-def _publish(where: str, cache_dir: str, key: str, start, done) -> None:
+def _publish(where: str, cache_dir: str, keys: list[str], start, done) -> None:
+    """A writer process: publishes each of ``keys`` when the barrier lets it go."""
     there = SharedCache(where)  # a process of its own: its own client
-    meta = Cache(cache_dir).meta(key, "copy")
-    start.wait()
-    there.publish(Cache(cache_dir), key, "copy", meta)
-    done.put(True)
+    cache = Cache(cache_dir)
+    for key in keys:
+        meta = cache.meta(key, "copy")
+        start.wait()
+        done.put(there.publish(cache, key, "copy", meta, required=True))
 
 
 def test_two_writers_of_one_object_at_once_leave_it_whole(tmp_path, where):
-    """Two processes publish the same object at the same moment, 20 times over."""
+    """Two processes publish the same object at the same moment, 12 objects over, while this
+    one reads it: every read finds it whole (or not there yet), never a meta before its object
+    nor bytes half-written; afterwards it is whole, with no temporary file left."""
     cache = Cache(tmp_path / "cache")
+    keys, metas, datas = [], [], []
+    for i in range(12):
+        keys.append(f"{i:02x}" + "ab" * 15)
+        datas.append(os.urandom(3_000_000 + i))
+        metas.append(cache.put(keys[-1], "copy", [datas[-1]], {"i": i}, rows=1, key_digest=None))
     ctx = multiprocessing.get_context("spawn")
-    for i in range(20):
-        key = f"{i:02x}" + "ab" * 15
-        data = os.urandom(300_000 + i)
-        meta = cache.put(key, "copy", [data], {"i": i}, rows=1, key_digest=None)
-        start, done = ctx.Barrier(2), ctx.Queue()
-        writers = [
-            ctx.Process(target=_publish, args=(where, str(cache.root), key, start, done))
-            for _ in range(2)
-        ]
-        for w in writers:
-            w.start()
-        for w in writers:
-            w.join(60)
-            assert w.exitcode == 0
-        assert done.qsize() == 2
-        reader = Cache(tmp_path / f"reader{i}")
-        got = SharedCache(where).fetch(reader, key, "copy")
-        assert got is not None and got["digest"] == meta["digest"]
-        assert reader.read(key, "copy") == data
+    start, done = ctx.Barrier(3), ctx.Queue()
+    writers = [
+        ctx.Process(target=_publish, args=(where, str(cache.root), keys, start, done))
+        for _ in range(2)
+    ]
+    for w in writers:
+        w.start()
+    reader, reads = SharedCache(where), 0
+    for i, key in enumerate(keys):
+        start.wait(120)
+        finished = 0
+        while True:
+            got = reader.fetch(Cache(tmp_path / f"reader{reads}"), key, "copy")
+            reads += 1
+            assert not reader.damaged, "a reader found a meta before its whole object"
+            assert got is None or got["digest"] == metas[i]["digest"]
+            if finished == 2:
+                break
+            while not done.empty():
+                assert done.get() is True
+                finished += 1
+        assert got is not None
+        assert Cache(tmp_path / f"reader{reads - 1}").read(key, "copy") == datas[i]
+    for w in writers:
+        w.join(60)
+        assert w.exitcode == 0
+    assert reads > 2 * len(keys)  # the reads overlapped the writes
     assert not [n for n in stored(where) if n.rsplit("/", 1)[1].startswith(".")]
 
 
@@ -279,8 +296,9 @@ def test_a_write_that_fails_midway_publishes_nothing(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(there.fs, "put_file", broken)
-    with pytest.raises(Exception, match=r"cannot write .* No space left on device"):
-        there.publish(cache, "cd" * 16, "copy", meta)
+    with pytest.raises(CacheError, match=r"cannot write .* No space left on device"):
+        there.publish(cache, "cd" * 16, "copy", meta, required=True)
+    assert not there.publish(cache, "cd" * 16, "copy", meta)  # a warning, when not required
     left = sorted(p.relative_to(tmp_path) for p in (tmp_path / "shared").rglob("*"))
     assert left == [Path("shared/objects"), Path("shared/objects/cd")]  # folders, no file
     assert there.fetch(Cache(tmp_path / "other"), "cd" * 16, "copy") is None
@@ -301,9 +319,6 @@ def test_errors_are_one_readable_line(tmp_path, monkeypatch, s3):
 
     code, err = run("foo://x/y")
     assert code == 2 and "'foo://x/y' is not a cache location fsspec knows" in err
-    code, err = run("s3://no-such-bucket/x")
-    assert code == 1 and "cannot write no-such-bucket/x/objects/" in err
-    assert "The specified bucket does not exist" in err
     nobody = f"http://127.0.0.1:{_free_port()}"
     code, err = run("s3://fixtures/x", AWS_ENDPOINT_URL=nobody, AWS_MAX_ATTEMPTS="1")
     assert code == 1 and "Could not connect to the endpoint URL" in err
@@ -381,3 +396,137 @@ def test_publish_puts_the_dumps_at_a_location_and_only_what_changed(tmp_path, wh
     )
     assert r2.returncode == 0, r2.stderr
     assert "published build/pub.sql, build/pub.dir" in r2.stdout
+
+
+def test_an_interrupted_publish_of_a_dump_is_put_again(tmp_path, where, monkeypatch):
+    r = repo(tmp_path / "r", TWO.replace("ROWS", "100"))
+    (r / "datasets" / "users.yaml").rename(r / "datasets" / "pub.yaml")
+    pipeline.build(r, out=io.StringIO(), publish=where)
+    fs, root = fsspec.core.url_to_fs(where)
+    v1 = fs.cat_file(f"{root}/build/pub.sql")
+    (r / "datasets" / "pub.yaml").write_text(TWO.replace("ROWS", "110"))
+    real, calls = SharedCache._put, []
+
+    def dies_on_the_third_file(self, path, file, data, replace):
+        calls.append(path)
+        if len(calls) == 3:
+            raise ConnectionResetError("the connection went away")
+        return real(self, path, file, data, replace)
+
+    monkeypatch.setattr(SharedCache, "_put", dies_on_the_third_file)
+    with pytest.raises(CacheError, match=r"the dumps' location .* without --publish"):
+        pipeline.build(r, out=io.StringIO(), publish=where)
+    monkeypatch.setattr(SharedCache, "_put", real)
+    assert fs.cat_file(f"{root}/build/pub.sql") != v1  # the new dump went out, its meta did not
+    (r / "datasets" / "pub.yaml").write_text(TWO.replace("ROWS", "100"))  # back to v1
+    out = io.StringIO()
+    pipeline.build(r, out=out, publish=where)
+    assert "pub: published build/pub.sql, build/pub.dir" in out.getvalue()
+    assert fs.cat_file(f"{root}/build/pub.sql") == v1 == (r / "build" / "pub.sql").read_bytes()
+
+
+def test_a_shared_cache_that_cannot_be_written_is_still_copied_from(tmp_path, where, capfd):
+    """Read-only credentials: the build copies what is there, makes the rest here with one
+    warning, keeps it in cache/, and a later build that can write publishes it."""
+    first = repo(tmp_path / "first")
+    pipeline.build(first, out=io.StringIO(), cache=where)
+    fs, _ = fsspec.core.url_to_fs(where)
+    victim = _objects(where)[2]
+    fs.rm_file(victim + ".meta.json")  # one chunk missing there
+    fs.rm_file(victim)
+    real = SharedCache._put
+
+    def refused(self, path, file, data, replace):
+        raise PermissionError(13, "Access Denied")
+
+    SharedCache._put = refused
+    try:
+        shared.cache_clear()
+        second, out = repo(tmp_path / "second"), io.StringIO()
+        pipeline.build(second, out=out, cache=where)
+    finally:
+        SharedCache._put = real
+        shared.cache_clear()
+    assert "generated public.users (1 of 3 chunks)" in out.getvalue()
+    assert "copied from the shared cache public.users (2 of 3 chunks)" in out.getvalue()
+    err = capfd.readouterr().err
+    assert err.count("Access Denied") == 1 and "are not published to it" in err
+    assert outputs(second) == outputs(first)
+    assert len(_objects(where)) == 2
+    out = io.StringIO()
+    pipeline.build(second, out=out, cache=where)  # nothing to make; the missing one goes out
+    assert f"cache: published 1 chunks of cache/ to {where}" in out.getvalue()
+    assert len(_objects(where)) == 3
+
+
+def test_chunks_made_before_the_shared_cache_are_published_and_the_stamp_knows(tmp_path, where):
+    r = repo(tmp_path / "r")
+
+    def build(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "datagen", "build", "-C", str(r), *args],
+            capture_output=True,
+            text=True,
+        )
+
+    assert build().returncode == 0  # writes the stamp: no shared cache
+    got = build("--cache", where)  # the stamp does not answer for a shared cache
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == f"users: up to date\ncache: published 3 chunks of cache/ to {where}\n"
+    assert len(_objects(where)) == 3
+    got = build("--cache", where)
+    assert got.stdout == "users: up to date\n"
+    got = build("--cache", "foo://elsewhere")  # another location: the full path, which refuses
+    assert got.returncode == 2 and "not a cache location fsspec knows" in got.stderr
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_a_later_build(tmp_path):
+    from datagen.fileio import HOST
+
+    where = tmp_path / "shared"
+    first = repo(tmp_path / "first")
+    pipeline.build(first, out=io.StringIO(), cache=str(where))
+    folder = Path(_objects(str(where))[0]).parent
+    dead = folder / f".{'ab' * 16}.copy.{HOST}.999999999.0a1b2c3d.tmp"  # no such pid
+    other = folder / f".{'ab' * 16}.copy.otherhost.12.0a1b2c3d.tmp"
+    for p in (dead, other):
+        p.write_bytes(b"half")
+    second = repo(tmp_path / "second", SPEC.replace("seed: 1", "seed: 2"))
+    pipeline.build(second, out=io.StringIO(), cache=str(where))
+    assert not dead.exists() and other.exists()  # another host's pid says nothing here
+
+
+def test_the_repository_itself_is_refused(tmp_path):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    with pytest.raises(UsageError, match="is the repository's own cache/"):
+        pipeline.build(r, out=io.StringIO(), cache=str(r / "cache"))
+    with pytest.raises(UsageError, match="that is the repository itself"):
+        pipeline.build(r, out=io.StringIO(), publish=str(r))
+
+
+def test_a_missing_bucket_is_a_warning_and_the_build_goes_on(tmp_path, s3):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    got = subprocess.run(
+        [sys.executable, "-m", "datagen", "build", "-C", str(r), "--cache", "s3://no-such/x"],
+        capture_output=True,
+        text=True,
+    )
+    assert got.returncode == 0, got.stderr
+    assert "datagen: warning: cannot write no-such/x/objects/" in got.stderr
+    assert "The specified bucket does not exist" in got.stderr
+    assert (r / "build" / "bench_users.sql").exists()
+
+
+def test_a_filesystem_whose_put_takes_no_mode_still_publishes(tmp_path, monkeypatch):
+    """fsspec's memory filesystem, its puts stripped of ``mode`` (as some backends' are)."""
+    there = SharedCache("memory://no-mode")
+    fs = there.fs
+    real_put, real_pipe = fs.put_file, fs.pipe_file
+    monkeypatch.setattr(fs, "put_file", lambda src, dst: real_put(src, dst))
+    monkeypatch.setattr(fs, "pipe_file", lambda path, data: real_pipe(path, data))
+    cache = Cache(tmp_path / "cache")
+    meta = cache.put("ef" * 16, "copy", [b"1\tx\n"], {"d": 1}, rows=1, key_digest=None)
+    assert there.publish(cache, "ef" * 16, "copy", meta, required=True)
+    other = Cache(tmp_path / "other")
+    assert there.fetch(other, "ef" * 16, "copy") is not None
+    assert other.read("ef" * 16, "copy") == b"1\tx\n"

@@ -14,12 +14,12 @@ from doit.doit_cmd import DoitMain
 from doit.loader import load_tasks
 
 from .. import stamp
-from ..errors import CacheError, DatagenError, PlanError, SpecError, suggest
+from ..errors import CacheError, DatagenError, PlanError, SpecError, UsageError, suggest
 from . import generations, parts, store
 from .actions import lock_ok, output_meta, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
-from .fill import Runner, fill_cache
+from .fill import Runner, fill_cache, publish_missing
 from .generations import referenced_objects
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
@@ -106,7 +106,10 @@ def run_doit(
     repair_doit_db(project.root / DOIT_CONFIG["dep_file"])
     report = BuildReport()
     runner = jobs if isinstance(jobs, Runner) else Runner(jobs)
-    fill_cache(project, specs if specs is not None else select(project, names), runner, report)
+    specs = specs if specs is not None else select(project, names)
+    fill_cache(project, specs, runner, report)
+    if project.store is not None:
+        report.published = publish_missing(project, specs)
     reporter = Reporter(sys.stdout, {"failure_verbosity": 0}, report)
     code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
@@ -136,8 +139,13 @@ def build(
     setting = os.environ.get(generations.KEEP_VARIABLE)
     keep = generations.keep_setting(setting) if not names else None  # a part never prunes
     project = Project(Path(root).resolve(), store=store.location(cache))
+    where = store.location(publish, variable=None)
     if project.store is not None:
+        if Path(project.store).resolve() == project.cache_dir:
+            raise UsageError(f"the shared cache {project.store} is the repository's own cache/")
         shared(project.store)  # a location fsspec cannot open fails here, before any work
+    if where is not None and Path(where).resolve() == project.root:
+        raise UsageError(f"--publish {where}: that is the repository itself; name another place")
     compiled = select(project, names)
     started = generations.clock(project.cache_dir) if keep is not None else None
     stamp.remove(project.root)  # written again below once the whole repository is built
@@ -147,7 +155,9 @@ def build(
     report = run_doit(project, names, runner, compiled)
     for line in report.lines(compiled, project):
         print(line, file=out or sys.stdout)
-    where = store.location(publish, variable=None)
+    if report.published:
+        line = f"cache: published {report.published} chunks of cache/ to {project.store}"
+        print(line, file=out or sys.stdout)
     for line in publish_dumps(project, compiled, where) if where else []:
         print(line, file=out or sys.stdout)
     objects = referenced_objects(project, compiled)
@@ -162,9 +172,10 @@ def build(
             print(f"cache: removed {files} files ({size:,} bytes) of builds before the last {keep}",
                   file=out or sys.stdout)  # fmt: skip
     if names is None:  # the next no-op needs none of this, if all is current now
-        seen = stamp.state(project.root)
+        seen = stamp.state(project.root, project.store)
         if _current(project, compiled):
-            stamp.write(project.root, [f"{c.stem}: up to date" for c in compiled], seen)
+            lines = [f"{c.stem}: up to date" for c in compiled]
+            stamp.write(project.root, lines, seen, project.store)
     return report
 
 

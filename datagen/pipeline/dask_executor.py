@@ -61,7 +61,7 @@ def _run(job: ChunkJob) -> ChunkResult:
     if job.cache_dir is None or not (scratch or (job.store and not os.path.isdir(job.cache_dir))):
         return run_chunk(job)
     with tempfile.TemporaryDirectory(prefix="datagen-chunk-") as tmp:
-        return run_chunk(dataclasses.replace(job, cache_dir=tmp))
+        return run_chunk(dataclasses.replace(job, cache_dir=tmp), must_publish=True)
 
 
 def task_key(job: ChunkJob) -> str | None:

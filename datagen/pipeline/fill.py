@@ -1,5 +1,6 @@
 """Making the chunks a build's cache lacks: on ``-j`` local processes or a Dask cluster (a
-:class:`Runner` says which), each copied from the shared cache instead when that holds it."""
+:class:`Runner` says which), each copied from the shared cache instead when that holds it; and
+publishing to the shared cache the chunks of ``cache/`` it lacks."""
 
 from __future__ import annotations
 
@@ -101,3 +102,24 @@ def _landed(project: Project, job: ChunkJob) -> bool:
         project.store is not None
         and shared(project.store).fetch(cache, key, job.encoding) is not None
     )
+
+
+def publish_missing(project: Project, specs: list[SpecBuild]) -> int:
+    """Publish the chunks of ``specs`` that ``cache/`` holds and the shared cache lacks (made
+    before the build had one, or while it could not be written); how many were published."""
+    assert project.store is not None
+    there = shared(project.store)
+    if there.unwritable:
+        return 0
+    have = there.published()
+    cache = Cache(project.cache_dir)
+    count = 0
+    for _, job in chunk_owners(project, specs).values():
+        key = str(job.key)
+        if (key, job.encoding) in have or not cache.valid(key, job.encoding):
+            continue
+        meta = cache.meta(key, job.encoding)
+        if meta is None or not there.publish(cache, key, job.encoding, meta):
+            break  # it cannot be written (warned): the next build tries again
+        count += 1
+    return count

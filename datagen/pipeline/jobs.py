@@ -101,9 +101,10 @@ def _copy_texts(
     return texts, made if len(made) < len(names) else None
 
 
-def run_chunk(job: ChunkJob) -> ChunkResult:
+def run_chunk(job: ChunkJob, must_publish: bool = False) -> ChunkResult:
     """Generate and encode one chunk; a cached job whose object is whole is not made again (nor
-    one the shared cache holds: it is copied), and one made is published to the shared cache."""
+    one the shared cache holds: it is copied), and one made is published to the shared cache
+    (a failure to is a warning, unless ``must_publish``: the chunk would exist nowhere else)."""
     cache = Cache(job.cache_dir) if job.cache_dir is not None else None
     if cache is not None and job.key is not None and cache.valid(job.key, job.encoding):
         return ChunkResult(
@@ -118,11 +119,7 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         return ChunkResult(job.stop - job.start, meta=meta, reused=True, fetched=True)
     result = _make(cache, job)
     assert result.meta is not None
-    try:
-        there.publish(cache, job.key, job.encoding, result.meta)
-    except BaseException:  # kept unpublished, the next build would not publish it either
-        cache.remove(job.key, job.encoding)
-        raise
+    there.publish(cache, job.key, job.encoding, result.meta, required=must_publish)
     return result
 
 

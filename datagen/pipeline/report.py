@@ -23,6 +23,8 @@ class BuildReport:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: chunk tasks whose objects were copied from the shared cache, not made
     fetched: list[str] = field(default_factory=list)
+    #: chunks of cache/ published to the shared cache after the build made what it lacked
+    published: int = 0
 
     def generated_columns(self, dataset: str, table: str) -> list[str] | None:
         """The columns generated for ``table``'s chunks in this build, in table order, when

@@ -34,25 +34,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import CacheError, UsageError
-from ..fileio import temp_path
+from ..fileio import HOST, alive, temp_path
+from ..locations import VARIABLE, location
 from .cache import Cache, meta_problem, warn
 
-VARIABLE = "DATAGEN_CACHE"
 #: fsspec protocols whose rename replaces a file in one step
 RENAMES = {"file", "local", "sftp", "ssh", "hdfs", "arrow_hdfs", "webhdfs"}
 _OWN = ("key", "kind", "size", "digest", "mtime_ns", "document")  # what Cache.put sets itself
-
-
-def location(
-    value: str | None, base: str | os.PathLike[str] | None = None, variable: str | None = VARIABLE
-) -> str | None:
-    """The shared cache named by ``value`` (the ``--cache`` flag), else by ``variable``
-    (``DATAGEN_CACHE``); a folder is made absolute (workers on other machines get the same
-    path), relative to ``base`` when given."""
-    value = value or (os.environ.get(variable) if variable else None) or None
-    if value is None or "://" in value:
-        return value
-    return os.path.abspath(os.path.join(base or os.getcwd(), os.path.expanduser(value)))
 
 
 def _fsspec() -> Any:
@@ -82,6 +70,7 @@ class SharedCache:
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.renames = any(p in RENAMES for p in protocols)
         self.damaged: set[tuple[str, str]] = set()  # found damaged here: published over
+        self.unwritable = False  # a publish failed: this process publishes nothing more
 
     def path(self, key: str, kind: str) -> str:
         return f"{self.root}/objects/{key[:2]}/{key}.{kind}"
@@ -122,9 +111,16 @@ class SharedCache:
             self.damaged.add((key, kind))
             return None
 
-    def publish(self, cache: Cache, key: str, kind: str, meta: dict[str, Any]) -> None:
+    def publish(
+        self, cache: Cache, key: str, kind: str, meta: dict[str, Any], required: bool = False
+    ) -> bool:
         """Put ``cache``'s object ``key.kind`` (whose meta is ``meta``) here: the object, then
-        the meta (see the module's documentation)."""
+        the meta (see the module's documentation); whether it was put. A failure raises
+        CacheError when ``required`` (the chunk exists nowhere else); otherwise it is warned
+        about once, and this process publishes nothing more here (a read-only shared cache is
+        still copied from): the chunk stays in ``cache/``, and a later build publishes it."""
+        if self.unwritable and not required:
+            return False
         path = self.path(key, kind)
         replace = (key, kind) in self.damaged
         body = json.dumps(meta, sort_keys=True).encode()
@@ -132,24 +128,54 @@ class SharedCache:
             self._put(path, str(cache.path(key, kind)), None, replace)
             self._put(path + ".meta.json", None, body, replace)
         except Exception as e:
-            raise self._error("write", path, e) from None
+            error = self._error("write", path, e)
+            if required:
+                raise error from None
+            self.unwritable = True
+            warn(f"{error}; chunks made here are not published to it")
+            return False
         self.damaged.discard((key, kind))
+        return True
+
+    def published(self) -> set[tuple[str, str]]:
+        """(key, kind) of every object here with a meta, from one listing; where the filesystem
+        renames, the temporary files of this host's killed writers are removed on the way."""
+        try:
+            names = self.fs.find(f"{self.root}/objects")
+        except FileNotFoundError:
+            return set()
+        except Exception as e:
+            raise self._error("list", f"{self.root}/objects", e) from None
+        out = set()
+        for name in names:
+            base = name.rsplit("/", 1)[-1]
+            if base.endswith(".meta.json"):
+                key, _, kind = base.removesuffix(".meta.json").partition(".")
+                out.add((key, kind))
+            elif self.renames and base.startswith(".") and _orphan(base):
+                with contextlib.suppress(Exception):
+                    self.fs.rm_file(name)
+        return out
 
     def put_output(self, local: Path, name: str, digest: str) -> bool:
         """Put the dump ``local`` (a file, or a directory archive's folder) at ``name`` here,
-        unless the copy here has ``digest`` already; whether it was put. Each file is put as
-        the objects are (a directory archive file by file, ``toc.dat`` last, and the files of
-        an older archive no longer in it removed); ``NAME.meta.json`` beside it, written last,
-        records the digest."""
+        unless the one here has ``digest`` already; whether it was put. ``NAME.meta.json``
+        beside it records the digest: removed first, written last, so an interrupted put is
+        put again. Each file is put as the objects are (a directory archive file by file,
+        ``toc.dat`` last, and the files of an older archive no longer in it removed)."""
         target, fs = f"{self.root}/{name}", self.fs
         try:
-            if json.loads(fs.cat_file(target + ".meta.json")).get("digest") == digest:
+            if json.loads(fs.cat_file(target + ".meta.json")).get("digest") == digest and (
+                fs.exists(target)
+            ):
                 return False
         except (FileNotFoundError, ValueError, AttributeError):
             pass  # not here, or its meta unreadable: put again
         except Exception as e:
-            raise self._error("read", target + ".meta.json", e) from None
+            raise self._error("read", target + ".meta.json", e, "--publish") from None
         try:
+            with contextlib.suppress(FileNotFoundError):
+                fs.rm_file(target + ".meta.json")
             if local.is_dir():
                 files = sorted(local.iterdir(), key=lambda f: (f.name == "toc.dat", f.name))
                 for f in files:
@@ -157,24 +183,31 @@ class SharedCache:
                 if fs.isdir(target):
                     keep = {f"{target}/{f.name}".split("://")[-1] for f in files}
                     for old in fs.ls(target, detail=False):
-                        if old.split("://")[-1] not in keep:
+                        if old.split("://")[-1] not in keep and not _temporary(old):
                             fs.rm_file(old)
             else:
                 self._put(target, str(local), None, True)
             body = json.dumps({"digest": digest, "file": name}, sort_keys=True).encode()
             self._put(target + ".meta.json", None, body, True)
         except Exception as e:
-            raise self._error("write", target, e) from None
+            raise self._error("write", target, e, "--publish") from None
         return True
 
     def _put(self, path: str, file: str | None, data: bytes | None, replace: bool) -> None:
         fs = self.fs
         if not self.renames:  # one put: whole or absent; the second of two writers is refused
+            mode = "overwrite" if replace else "create"
             try:
-                if file is not None:
-                    fs.put_file(file, path, mode="overwrite" if replace else "create")
-                else:
-                    fs.pipe_file(path, data, mode="overwrite" if replace else "create")
+                try:
+                    if file is not None:
+                        fs.put_file(file, path, mode=mode)
+                    else:
+                        fs.pipe_file(path, data, mode=mode)
+                except TypeError:  # a filesystem whose put takes no mode: a plain (whole) put
+                    if file is not None:
+                        fs.put_file(file, path)
+                    else:
+                        fs.pipe_file(path, data)
             except FileExistsError:
                 pass  # another writer published it first: the same bytes
             return
@@ -191,18 +224,36 @@ class SharedCache:
                 fs.rm_file(tmp)
             raise
 
-    def _error(self, verb: str, path: str, e: Exception) -> CacheError:
+    def _error(self, verb: str, path: str, e: Exception, flag: str = "--cache") -> CacheError:
+        what = "the shared cache" if flag == "--cache" else "the dumps' location"
         return CacheError(
-            f"cannot {verb} {path} in the shared cache {self.location} "
-            f"({type(e).__name__}: {e}); check the location and its credentials, or build "
-            "without --cache"
+            f"cannot {verb} {path} in {what} {self.location} ({type(e).__name__}: {e}); check "
+            f"the location and its credentials, or build without {flag}"
         )
+
+
+def _temporary(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(".") and base.endswith(".tmp")
+
+
+def _orphan(base: str) -> bool:
+    """Whether ``base`` is the temporary file of a writer on this host that was killed."""
+    parts = base.split(".")
+    if not _temporary(base) or len(parts) < 5:
+        return False
+    host, pid = parts[-4], parts[-3]
+    return host == HOST and pid.isdigit() and not alive(int(pid))
 
 
 @functools.lru_cache(maxsize=4)
 def shared(where: str) -> SharedCache:
-    """This process's :class:`SharedCache` at ``where`` (kept: fsspec's clients are costly)."""
+    """This process's :class:`SharedCache` at ``where`` (kept: fsspec's clients are costly;
+    forgotten in a forked child, as fsspec's clients are not fork-safe: ``build -j N``)."""
     return SharedCache(where)
+
+
+os.register_at_fork(after_in_child=shared.cache_clear)
 
 
 __all__ = ["VARIABLE", "SharedCache", "location", "shared"]
