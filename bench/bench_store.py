@@ -32,15 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_dask import repo  # noqa: E402  (bench/ is the script's folder: on sys.path)
+
 from datagen.pipeline import build  # noqa: E402
-
-
-def repo(base: Path, name: str, rows: int) -> Path:
-    r = base / name
-    (r / "datasets").mkdir(parents=True)
-    spec = (ROOT / "bench" / "users.yaml").read_text().replace("rows: 1000000", f"rows: {rows}")
-    (r / "datasets" / "users.yaml").write_text(spec)
-    return r
 
 
 def timed(r: Path, jobs: int, cache: str | None) -> float:
