@@ -2,8 +2,8 @@
 the location: the no-op stamp (:mod:`datagen.stamp`, which imports nothing heavy), the build, and
 workers on other machines, which need a folder's absolute path.
 
-    >>> location("s3://bucket/prefix"), location("/srv/shared/")
-    ('s3://bucket/prefix', '/srv/shared')
+    >>> location("s3://bucket/prefix/"), location("/srv/shared/"), location("file:///srv/x")
+    ('s3://bucket/prefix', '/srv/shared', '/srv/x')
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ def location(
     """The location named by ``value`` (a command-line flag), else by the environment's
     ``variable``; a folder is made absolute, relative to ``base`` (else the current directory)."""
     value = value or (os.environ.get(variable) if variable else None) or None
-    if value is None or "://" in value:
-        return value
+    if value is None:
+        return None
+    for local in ("file://", "local://"):  # a folder all the same (and compared as one)
+        value = value.removeprefix(local)
+    if "://" in value:
+        return value.rstrip("/")
     return os.path.abspath(os.path.join(base or os.getcwd(), os.path.expanduser(value)))

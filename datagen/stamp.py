@@ -122,7 +122,7 @@ def write(root: Path, lines: list[str], seen: str | None = None, store: str | No
     now = state(root, store)
     if seen is not None and seen != now:
         return
-    doc = {"state": now, "lines": lines}
+    doc = {"state": now, "lines": lines, "store": store}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(doc, sort_keys=True) + "\n", "utf-8")
     os.replace(tmp, path)
@@ -134,12 +134,18 @@ def remove(root: Path) -> None:
         (root / STAMP).unlink(missing_ok=True)
 
 
-def fresh(root: Path, store: str | None = None) -> list[str] | None:
-    """What a no-op build of ``root`` prints, when the stamp matches the repository as it is
-    now; None when it does not, or anything cannot be read (the normal path then runs)."""
+def fresh(root: Path, store: str | None = None, any_store: bool = False) -> list[str] | None:
+    """What a no-op build of ``root`` (with the shared cache ``store``; with ``any_store``, the
+    one the stamp was written with: ``check`` reads no cache) prints, when the stamp matches
+    the repository as it is now; None when it does not, or anything cannot be read (the
+    normal path then runs)."""
     try:
         doc = json.loads((root / STAMP).read_text("utf-8"))
-        if not isinstance(doc, dict) or doc.get("state") != state(root, store):
+        if not isinstance(doc, dict):
+            return None
+        if any_store:
+            store = doc.get("store") if isinstance(doc.get("store"), str) else None
+        if doc.get("state") != state(root, store):
             return None
         lines = doc.get("lines")
     except (OSError, ValueError):
@@ -201,7 +207,7 @@ def no_op(argv: list[str]) -> bool:
     found = _root(args)
     if found is None:
         return False
-    lines = fresh(*found)
+    lines = fresh(*found, any_store=argv[0] == "check")
     if lines is None:
         return False
     print("\n".join(lines) if argv[0] == "build" else "all locks match their specs")

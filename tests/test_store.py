@@ -14,6 +14,7 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import distributed
 import fsspec
 import pytest
 
+from datagen import stamp
 from datagen.errors import CacheError, UsageError
 from datagen.pipeline import build as pipeline
 from datagen.pipeline.cache import Cache
@@ -318,7 +320,7 @@ def test_errors_are_one_readable_line(tmp_path, monkeypatch, s3):
         return got.returncode, got.stderr
 
     code, err = run("foo://x/y")
-    assert code == 2 and "'foo://x/y' is not a cache location fsspec knows" in err
+    assert code == 2 and "--cache foo://x/y: not a location fsspec knows" in err
     nobody = f"http://127.0.0.1:{_free_port()}"
     code, err = run("s3://fixtures/x", AWS_ENDPOINT_URL=nobody, AWS_MAX_ATTEMPTS="1")
     assert code == 1 and "Could not connect to the endpoint URL" in err
@@ -443,19 +445,24 @@ def test_a_shared_cache_that_cannot_be_written_is_still_copied_from(tmp_path, wh
     try:
         shared.cache_clear()
         second, out = repo(tmp_path / "second"), io.StringIO()
-        pipeline.build(second, out=out, cache=where)
+        pipeline.build(second, out=out, cache=where, jobs=2)  # workers fail, the build warns
     finally:
         SharedCache._put = real
         shared.cache_clear()
     assert "generated public.users (1 of 3 chunks)" in out.getvalue()
     assert "copied from the shared cache public.users (2 of 3 chunks)" in out.getvalue()
     err = capfd.readouterr().err
-    assert err.count("Access Denied") == 1 and "are not published to it" in err
+    assert err.count("Access Denied") == 1, err  # once, not once per worker
+    assert "are not published to it until a build can write there" in err
     assert outputs(second) == outputs(first)
     assert len(_objects(where)) == 2
-    out = io.StringIO()
-    pipeline.build(second, out=out, cache=where)  # nothing to make; the missing one goes out
-    assert f"cache: published 1 chunks of cache/ to {where}" in out.getvalue()
+    assert not (second / stamp.STAMP).exists()  # so the next build is not a no-op
+    got = subprocess.run(
+        [sys.executable, "-m", "datagen", "build", "-C", str(second), "--cache", where],
+        capture_output=True,
+        text=True,
+    )
+    assert f"cache: published 1 chunks of cache/ to {where}" in got.stdout, got.stderr
     assert len(_objects(where)) == 3
 
 
@@ -477,23 +484,28 @@ def test_chunks_made_before_the_shared_cache_are_published_and_the_stamp_knows(t
     got = build("--cache", where)
     assert got.stdout == "users: up to date\n"
     got = build("--cache", "foo://elsewhere")  # another location: the full path, which refuses
-    assert got.returncode == 2 and "not a cache location fsspec knows" in got.stderr
+    assert got.returncode == 2 and "not a location fsspec knows" in got.stderr
 
 
 def test_a_killed_writers_temporary_file_is_removed_by_a_later_build(tmp_path):
+    """A writer killed between write and rename (an hour ago) left its temporary file; the
+    next publication of that object on this host removes it, not another host's."""
     from datagen.fileio import HOST
 
     where = tmp_path / "shared"
-    first = repo(tmp_path / "first")
-    pipeline.build(first, out=io.StringIO(), cache=str(where))
-    folder = Path(_objects(str(where))[0]).parent
-    dead = folder / f".{'ab' * 16}.copy.{HOST}.999999999.0a1b2c3d.tmp"  # no such pid
-    other = folder / f".{'ab' * 16}.copy.otherhost.12.0a1b2c3d.tmp"
+    pipeline.build(repo(tmp_path / "first"), out=io.StringIO(), cache=str(where))
+    victim = Path(_objects(str(where))[0])
+    victim.unlink()  # never published: the writer was killed before its rename
+    Path(f"{victim}.meta.json").unlink()
+    dead = victim.with_name(f".{victim.name}.{HOST}.999999999.0a1b2c3d.tmp")  # no such pid
+    other = victim.with_name(f".{victim.name}.otherhost.12.0a1b2c3d.tmp")
     for p in (dead, other):
         p.write_bytes(b"half")
-    second = repo(tmp_path / "second", SPEC.replace("seed: 1", "seed: 2"))
-    pipeline.build(second, out=io.StringIO(), cache=str(where))
-    assert not dead.exists() and other.exists()  # another host's pid says nothing here
+        os.utime(p, (time.time() - 7200, time.time() - 7200))
+    second, out = repo(tmp_path / "second"), io.StringIO()
+    pipeline.build(second, out=out, cache=str(where))
+    assert "generated public.users (1 of 3 chunks)" in out.getvalue()
+    assert victim.exists() and not dead.exists() and other.exists()
 
 
 def test_the_repository_itself_is_refused(tmp_path):
@@ -530,3 +542,77 @@ def test_a_filesystem_whose_put_takes_no_mode_still_publishes(tmp_path, monkeypa
     other = Cache(tmp_path / "other")
     assert there.fetch(other, "ef" * 16, "copy") is not None
     assert other.read("ef" * 16, "copy") == b"1\tx\n"
+
+
+def test_a_build_with_all_it_needs_known_to_be_there_never_lists(tmp_path, where, monkeypatch):
+    """cache/shared/ remembers what is in the shared cache: a fresh clone that copied all it
+    needed, and a build after an edit, publish without listing the shared cache."""
+    r = repo(tmp_path / "r")
+    pipeline.build(r, out=io.StringIO(), cache=where)
+    listed = []
+    real = SharedCache.published
+    monkeypatch.setattr(SharedCache, "published", lambda self: listed.append(1) or real(self))
+    clone = repo(tmp_path / "clone")
+    pipeline.build(clone, out=io.StringIO(), cache=where)  # copies all
+    (r / "datasets" / "users.yaml").write_text(SPEC.replace("rows: 140000", "rows: 140001"))
+    pipeline.build(r, out=io.StringIO(), cache=where)  # an edit: one chunk made and published
+    assert listed == []
+    (r / "datasets" / "users.yaml").write_text(SPEC)  # back: known, nothing listed
+    pipeline.build(r, out=io.StringIO(), cache=where)
+    assert listed == []
+    shutil.rmtree(r / "cache" / "shared")  # forgotten: one listing finds them all there
+    (r / "datasets" / "users.yaml").write_text(SPEC.replace("rows: 140000", "rows: 140001"))
+    out = io.StringIO()
+    pipeline.build(r, out=out, cache=where)
+    assert listed == [1] and "cache: published" not in out.getvalue()
+
+
+def test_an_unreachable_shared_cache_does_not_fail_a_build_that_needs_nothing_from_it(
+    tmp_path, s3, capfd
+):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    pipeline.build(r, out=io.StringIO())  # all in cache/; the shared cache was never written
+    env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
+    got = subprocess.run(
+        [sys.executable, "-m", "datagen", "build", "-C", str(r), "--cache", "s3://fixtures/u"],
+        env={**env, "AWS_MAX_ATTEMPTS": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == "users: up to date\n"
+    assert "warning: cannot list fixtures/u/objects" in got.stderr
+    assert not (r / stamp.STAMP).exists()
+
+
+def test_publish_locations_are_checked_before_the_build_and_say_publish(tmp_path):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    with pytest.raises(UsageError, match=r"--publish foo://x: not a location fsspec knows"):
+        pipeline.build(r, out=io.StringIO(), publish="foo://x")
+    assert not (r / "build").exists()  # refused before any work
+    with pytest.raises(UsageError, match="repository's own cache/"):
+        pipeline.build(r, out=io.StringIO(), cache=f"file://{r}/cache/")
+    with pytest.raises(UsageError, match="that is the repository itself"):
+        pipeline.build(r, out=io.StringIO(), publish=f"file://{r}")
+
+
+def test_a_young_temporary_file_of_a_pid_unknown_here_is_kept(tmp_path):
+    """Another pid namespace on this host (a container sharing its name): a pid not running
+    here may be a live writer there; only a file older than an hour is removed."""
+    from datagen.fileio import HOST
+
+    where = tmp_path / "shared"
+    pipeline.build(repo(tmp_path / "first"), out=io.StringIO(), cache=str(where))
+    folder = Path(_objects(str(where))[0]).parent
+    young = folder / f".{'cd' * 16}.copy.{HOST}.999999998.0a1b2c3d.tmp"
+    young.write_bytes(b"being written")
+    shared(str(where)).published()
+    assert young.exists()
+
+
+def test_check_answers_from_the_stamp_of_a_build_with_a_shared_cache(tmp_path):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    pipeline.build(r, out=io.StringIO(), cache=str(tmp_path / "shared"))
+    assert stamp.fresh(r, any_store=True) == ["users: up to date"]
+    assert stamp.fresh(r) is None  # a build without the shared cache takes the full path
+    assert stamp.fresh(r, str(tmp_path / "shared")) == ["users: up to date"]

@@ -109,7 +109,7 @@ def run_doit(
     specs = specs if specs is not None else select(project, names)
     fill_cache(project, specs, runner, report)
     if project.store is not None:
-        report.published = publish_missing(project, specs)
+        report.published = publish_missing(project, specs, report)
     reporter = Reporter(sys.stdout, {"failure_verbosity": 0}, report)
     code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
@@ -144,8 +144,10 @@ def build(
         if Path(project.store).resolve() == project.cache_dir:
             raise UsageError(f"the shared cache {project.store} is the repository's own cache/")
         shared(project.store)  # a location fsspec cannot open fails here, before any work
-    if where is not None and Path(where).resolve() == project.root:
-        raise UsageError(f"--publish {where}: that is the repository itself; name another place")
+    if where is not None:
+        if Path(where).resolve() == project.root:
+            raise UsageError(f"--publish {where}: that is the repository itself; name another")
+        shared(where, "--publish")  # as for --cache: before any work
     compiled = select(project, names)
     started = generations.clock(project.cache_dir) if keep is not None else None
     stamp.remove(project.root)  # written again below once the whole repository is built
@@ -173,7 +175,7 @@ def build(
                   file=out or sys.stdout)  # fmt: skip
     if names is None:  # the next no-op needs none of this, if all is current now
         seen = stamp.state(project.root, project.store)
-        if _current(project, compiled):
+        if _current(project, compiled) and report.unpublished is None:
             lines = [f"{c.stem}: up to date" for c in compiled]
             stamp.write(project.root, lines, seen, project.store)
     return report
@@ -183,7 +185,7 @@ def publish_dumps(project: Project, compiled: list[SpecBuild], where: str) -> li
     """``build --publish LOCATION``: put each dump of ``compiled`` (built, with its output meta
     in ``cache/outputs/``) at ``LOCATION/build/FILE``; a line per dataset whose dumps changed
     there."""
-    there, lines = shared(where), []
+    there, lines = shared(where, "--publish"), []
     for c in compiled:
         sent = []
         for fmt in c.formats:

@@ -4,13 +4,18 @@ publishing to the shared cache the chunks of ``cache/`` it lacks."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..errors import UsageError
-from .cache import Cache
+import xxhash
+
+from ..errors import CacheError, UsageError
+from ..fileio import write_json
+from .cache import Cache, warn
 from .executors import EXECUTORS, ClusterError, executor_for
 from .jobs import ChunkJob
 from .project import Project, SpecBuild, chunk_owners
@@ -71,6 +76,10 @@ def fill_cache(
                     "worker must see the repository's cache/ at the same path (a shared "
                     "filesystem), or publish to a shared cache (--cache LOCATION)"
                 )
+            if project.store is not None and (result.fetched or result.published is True):
+                report.shared.add((str(job.key), job.encoding))
+            if isinstance(result.published, str):
+                unpublished(project, report, result.published)
             if result.fetched:
                 report.fetched.append(todo[job])
             elif not result.reused:
@@ -104,22 +113,60 @@ def _landed(project: Project, job: ChunkJob) -> bool:
     )
 
 
-def publish_missing(project: Project, specs: list[SpecBuild]) -> int:
-    """Publish the chunks of ``specs`` that ``cache/`` holds and the shared cache lacks (made
-    before the build had one, or while it could not be written); how many were published."""
+def unpublished(project: Project, report: BuildReport, why: str) -> None:
+    """Record (and warn, once) that chunks of this build are not in the shared cache: the
+    build writes no stamp then, so the next one takes the full path and publishes them."""
     assert project.store is not None
-    there = shared(project.store)
-    if there.unwritable:
-        return 0
-    have = there.published()
-    cache = Cache(project.cache_dir)
+    if report.unpublished is None:
+        report.unpublished = why
+        warn(f"{why}; chunks of cache/ are not published to it until a build can write there")
+    shared(project.store).unwritable = why  # this process tries no more
+
+
+def publish_missing(project: Project, specs: list[SpecBuild], report: BuildReport) -> int:
+    """Publish the chunks of ``specs`` that ``cache/`` holds and the shared cache lacks (made
+    before the build had one, or while it could not be written); how many were published.
+
+    What is known to be there (published or copied by this build or an earlier one) is
+    remembered in ``cache/shared/``, so the shared cache is listed only when ``cache/`` holds
+    chunks not known to be there, and never by a build that copied or made all it needed."""
+    assert project.store is not None
+    there, cache = shared(project.store), Cache(project.cache_dir)
+    record = (
+        project.cache_dir / "shared" / f"{xxhash.xxh3_64_hexdigest(project.store.encode())}.json"
+    )
+    known = _remembered(record, project.store) | report.shared
+    wanted = {(str(job.key), job.encoding) for _, job in chunk_owners(project, specs).values()}
+    unknown = sorted(k for k in wanted - known if cache.valid(*k))
     count = 0
-    for _, job in chunk_owners(project, specs).values():
-        key = str(job.key)
-        if (key, job.encoding) in have or not cache.valid(key, job.encoding):
-            continue
-        meta = cache.meta(key, job.encoding)
-        if meta is None or not there.publish(cache, key, job.encoding, meta):
-            break  # it cannot be written (warned): the next build tries again
-        count += 1
+    if unknown and there.unwritable:
+        unpublished(project, report, there.unwritable)
+    elif unknown:
+        try:
+            have = there.published()
+        except CacheError as e:  # unreachable: nothing this build needed was there to read
+            unpublished(project, report, str(e))
+            have, unknown = set(), []
+        for key, enc in unknown:
+            meta = cache.meta(key, enc)
+            if (key, enc) not in have and meta is not None:
+                if not there.publish(cache, key, enc, meta):
+                    unpublished(project, report, there.unwritable or "")
+                    break
+                count += 1
+            known.add((key, enc))
+    if not known <= _remembered(record, project.store):
+        write_json(record, {"location": project.store, "objects": sorted(map(".".join, known))},
+                   durable=False)  # fmt: skip
     return count
+
+
+def _remembered(record: Path, where: str) -> set[tuple[str, str]]:
+    """The objects ``record`` says the shared cache at ``where`` holds (none if unreadable)."""
+    try:
+        doc = json.loads(record.read_bytes())
+        if doc["location"] != where:
+            return set()
+        return {(k, kind) for k, _, kind in (str(n).partition(".") for n in doc["objects"])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()

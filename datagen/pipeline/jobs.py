@@ -10,6 +10,7 @@ chunk task: the same job gives the same bytes on any worker, thread or machine.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,8 @@ class ChunkResult:
     #: (None: all of them, or none for a reused chunk)
     columns: tuple[str, ...] | None = None
     fetched: bool = False  # copied from the shared cache, not made
+    #: made, and published to the shared cache (True), or not: why (its error, once per process)
+    published: bool | str = False
 
 
 def _key_digest(texts: dict[str, np.ndarray], key_columns: tuple[str, ...]) -> str | None:
@@ -104,7 +107,8 @@ def _copy_texts(
 def run_chunk(job: ChunkJob, must_publish: bool = False) -> ChunkResult:
     """Generate and encode one chunk; a cached job whose object is whole is not made again (nor
     one the shared cache holds: it is copied), and one made is published to the shared cache
-    (a failure to is a warning, unless ``must_publish``: the chunk would exist nowhere else)."""
+    (a failure to is the result's ``published``, unless ``must_publish``: the chunk would
+    exist nowhere else, and it raises)."""
     cache = Cache(job.cache_dir) if job.cache_dir is not None else None
     if cache is not None and job.key is not None and cache.valid(job.key, job.encoding):
         return ChunkResult(
@@ -119,8 +123,8 @@ def run_chunk(job: ChunkJob, must_publish: bool = False) -> ChunkResult:
         return ChunkResult(job.stop - job.start, meta=meta, reused=True, fetched=True)
     result = _make(cache, job)
     assert result.meta is not None
-    there.publish(cache, job.key, job.encoding, result.meta, required=must_publish)
-    return result
+    put = there.publish(cache, job.key, job.encoding, result.meta, required=must_publish)
+    return dataclasses.replace(result, published=put or there.unwritable or False)
 
 
 def _make(cache: Cache | None, job: ChunkJob) -> ChunkResult:

@@ -25,6 +25,10 @@ class BuildReport:
     fetched: list[str] = field(default_factory=list)
     #: chunks of cache/ published to the shared cache after the build made what it lacked
     published: int = 0
+    #: (key, encoding) of the chunks this build copied from or published to the shared cache
+    shared: set[tuple[str, str]] = field(default_factory=set)
+    #: why some chunk of cache/ could not be published to the shared cache (None: all were)
+    unpublished: str | None = None
 
     def generated_columns(self, dataset: str, table: str) -> list[str] | None:
         """The columns generated for ``table``'s chunks in this build, in table order, when

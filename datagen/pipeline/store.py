@@ -12,12 +12,14 @@ Publication is per object, the object first and its meta last: the meta is the c
 a reader that finds a meta finds the whole object beside it (or a damaged one, which its digest,
 checked on every copy, catches; the chunk is then generated and published over it).
 
-- Where the filesystem renames (a folder, NFS, SFTP, HDFS), each file is written to a temporary
-  name carrying the host and pid (``.NAME.HOST.PID.RAND.tmp``), then renamed.
-- On an object store (S3, GCS, Azure and the rest), each file is one put, with ``If-None-Match:
-  *`` where the store honours it: an object appears whole or not at all, and of two writers of
-  one object the second finds it there and writes nothing. Objects are content-addressed, so
-  either writer's bytes are the same.
+- On a folder (local, or a shared filesystem such as NFS), each file is written to a temporary
+  name carrying the host and pid (``.NAME.HOST.PID.RAND.tmp``), then renamed over the real one.
+- Anywhere else (S3, GCS, Azure; SFTP, HDFS, whose renames do not replace a file), each file is
+  one put, with ``If-None-Match: *`` where the store honours it (S3 does): on an object store an
+  object appears whole or not at all, and of two writers of one object the second finds it
+  there and writes nothing. Objects are content-addressed, so either writer's bytes are the
+  same. (Where a put is not atomic, a reader may find an object half-written under an older
+  meta: its digest says so, and it is made again.)
 
 Nothing is ever deleted from a shared cache by datagen (``gc`` prunes ``cache/`` alone): every
 object in it is a pure function of its key, so removing any of them (a bucket's lifecycle rule,
@@ -30,16 +32,17 @@ import contextlib
 import functools
 import json
 import os
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import CacheError, UsageError
 from ..fileio import HOST, alive, temp_path
 from ..locations import VARIABLE, location
-from .cache import Cache, meta_problem, warn
+from .cache import TMP_GRACE, Cache, meta_problem, warn
 
-#: fsspec protocols whose rename replaces a file in one step
-RENAMES = {"file", "local", "sftp", "ssh", "hdfs", "arrow_hdfs", "webhdfs"}
+#: fsspec protocols whose rename replaces a file in one step (a folder, NFS included)
+RENAMES = {"file", "local"}
 _OWN = ("key", "kind", "size", "digest", "mtime_ns", "document")  # what Cache.put sets itself
 
 
@@ -55,22 +58,25 @@ def _fsspec() -> Any:
 
 
 class SharedCache:
-    """The shared cache at ``location`` (see the module's documentation)."""
+    """The shared cache at ``location`` (see the module's documentation); with ``flag``
+    ``--publish``, the place ``build --publish`` puts dumps (its errors say so)."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, flag: str = "--cache") -> None:
         fsspec = _fsspec()
-        self.location = location
+        self.location, self.flag = location, flag
+        self.what = "the shared cache" if flag == "--cache" else "the dumps' location"
         try:
             self.fs, root = fsspec.core.url_to_fs(location)
         except ImportError as e:  # "Install s3fs to access S3"
-            raise UsageError(f"cannot open the shared cache {location}: {e}") from None
+            raise UsageError(f"{flag} {location}: {e}") from None
         except ValueError as e:  # "Protocol not known: foo"
-            raise UsageError(f"{location!r} is not a cache location fsspec knows ({e})") from None
+            raise UsageError(f"{flag} {location}: not a location fsspec knows ({e})") from None
         self.root = root.rstrip("/") or root
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.renames = any(p in RENAMES for p in protocols)
         self.damaged: set[tuple[str, str]] = set()  # found damaged here: published over
-        self.unwritable = False  # a publish failed: this process publishes nothing more
+        #: why a publish failed, after which this process publishes nothing more here
+        self.unwritable: str | None = None
 
     def path(self, key: str, kind: str) -> str:
         return f"{self.root}/objects/{key[:2]}/{key}.{kind}"
@@ -116,9 +122,10 @@ class SharedCache:
     ) -> bool:
         """Put ``cache``'s object ``key.kind`` (whose meta is ``meta``) here: the object, then
         the meta (see the module's documentation); whether it was put. A failure raises
-        CacheError when ``required`` (the chunk exists nowhere else); otherwise it is warned
-        about once, and this process publishes nothing more here (a read-only shared cache is
-        still copied from): the chunk stays in ``cache/``, and a later build publishes it."""
+        CacheError when ``required`` (the chunk exists nowhere else); otherwise it is recorded
+        in :attr:`unwritable` (the build warns of it once), and this process publishes nothing
+        more here: a read-only shared cache is still copied from, and the chunk stays in
+        ``cache/``."""
         if self.unwritable and not required:
             return False
         path = self.path(key, kind)
@@ -131,31 +138,44 @@ class SharedCache:
             error = self._error("write", path, e)
             if required:
                 raise error from None
-            self.unwritable = True
-            warn(f"{error}; chunks made here are not published to it")
+            self.unwritable = str(error)
             return False
         self.damaged.discard((key, kind))
         return True
 
     def published(self) -> set[tuple[str, str]]:
-        """(key, kind) of every object here with a meta, from one listing; where the filesystem
-        renames, the temporary files of this host's killed writers are removed on the way."""
+        """(key, kind) of every object here with a meta, from one listing; on a folder, the
+        temporary files of this host's killed writers are removed on the way."""
         try:
-            names = self.fs.find(f"{self.root}/objects")
+            found = self.fs.find(f"{self.root}/objects", detail=True)
         except FileNotFoundError:
             return set()
         except Exception as e:
             raise self._error("list", f"{self.root}/objects", e) from None
         out = set()
-        for name in names:
+        for name, info in found.items():
             base = name.rsplit("/", 1)[-1]
             if base.endswith(".meta.json"):
                 key, _, kind = base.removesuffix(".meta.json").partition(".")
                 out.add((key, kind))
-            elif self.renames and base.startswith(".") and _orphan(base):
-                with contextlib.suppress(Exception):
-                    self.fs.rm_file(name)
+            elif self.renames:
+                self._remove_orphan(name, info)
         return out
+
+    def _remove_orphan(self, name: str, info: dict[str, Any]) -> None:
+        """Remove ``name`` if it is the temporary file of a writer on this host that was killed
+        (its pid is gone) an hour or more ago: a pid alone may be another pid namespace's
+        (containers sharing a host name), where a live writer's file is young."""
+        base = name.rsplit("/", 1)[-1]
+        parts = base.split(".")
+        if not _temporary(base) or len(parts) < 5 or parts[-4] != HOST:
+            return
+        mtime = info.get("mtime")
+        if not parts[-3].isdigit() or not isinstance(mtime, (int, float)):
+            return
+        if time.time() - mtime > TMP_GRACE and not alive(int(parts[-3])):
+            with contextlib.suppress(OSError):
+                self.fs.rm_file(name)
 
     def put_output(self, local: Path, name: str, digest: str) -> bool:
         """Put the dump ``local`` (a file, or a directory archive's folder) at ``name`` here,
@@ -172,7 +192,7 @@ class SharedCache:
         except (FileNotFoundError, ValueError, AttributeError):
             pass  # not here, or its meta unreadable: put again
         except Exception as e:
-            raise self._error("read", target + ".meta.json", e, "--publish") from None
+            raise self._error("read", target + ".meta.json", e) from None
         try:
             with contextlib.suppress(FileNotFoundError):
                 fs.rm_file(target + ".meta.json")
@@ -190,7 +210,11 @@ class SharedCache:
             body = json.dumps({"digest": digest, "file": name}, sort_keys=True).encode()
             self._put(target + ".meta.json", None, body, True)
         except Exception as e:
-            raise self._error("write", target, e, "--publish") from None
+            raise self._error("write", target, e) from None
+        if self.renames:  # the temporary files of killed earlier publications, if any
+            folder = target if local.is_dir() else str(PurePosixPath(target).parent)
+            for info in self._listing(folder):
+                self._remove_orphan(info["name"], info)
         return True
 
     def _put(self, path: str, file: str | None, data: bytes | None, replace: bool) -> None:
@@ -213,6 +237,9 @@ class SharedCache:
             return
         tmp = str(temp_path(PurePosixPath(path)))
         fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
+        for info in self._listing(str(PurePosixPath(path).parent)):  # killed writers' of path
+            if info["name"].rsplit("/", 1)[-1].startswith(f".{PurePosixPath(path).name}."):
+                self._remove_orphan(info["name"], info)
         try:
             if file is not None:
                 fs.put_file(file, tmp)
@@ -224,11 +251,16 @@ class SharedCache:
                 fs.rm_file(tmp)
             raise
 
-    def _error(self, verb: str, path: str, e: Exception, flag: str = "--cache") -> CacheError:
-        what = "the shared cache" if flag == "--cache" else "the dumps' location"
+    def _listing(self, folder: str) -> list[dict[str, Any]]:
+        try:
+            return list(self.fs.ls(folder, detail=True))
+        except Exception:
+            return []  # gone meanwhile, or unreadable: nothing to clean
+
+    def _error(self, verb: str, path: str, e: Exception) -> CacheError:
         return CacheError(
-            f"cannot {verb} {path} in {what} {self.location} ({type(e).__name__}: {e}); check "
-            f"the location and its credentials, or build without {flag}"
+            f"cannot {verb} {path} in {self.what} {self.location} ({type(e).__name__}: {e}); "
+            f"check the location and its credentials, or build without {self.flag}"
         )
 
 
@@ -237,20 +269,11 @@ def _temporary(name: str) -> bool:
     return base.startswith(".") and base.endswith(".tmp")
 
 
-def _orphan(base: str) -> bool:
-    """Whether ``base`` is the temporary file of a writer on this host that was killed."""
-    parts = base.split(".")
-    if not _temporary(base) or len(parts) < 5:
-        return False
-    host, pid = parts[-4], parts[-3]
-    return host == HOST and pid.isdigit() and not alive(int(pid))
-
-
 @functools.lru_cache(maxsize=4)
-def shared(where: str) -> SharedCache:
+def shared(where: str, flag: str = "--cache") -> SharedCache:
     """This process's :class:`SharedCache` at ``where`` (kept: fsspec's clients are costly;
     forgotten in a forked child, as fsspec's clients are not fork-safe: ``build -j N``)."""
-    return SharedCache(where)
+    return SharedCache(where, flag)
 
 
 os.register_at_fork(after_in_child=shared.cache_clear)
