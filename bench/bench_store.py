@@ -81,6 +81,7 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="datagen-bench-store-"))
     server = None
     try:
+        timed(repo(base, "warm-up", 70_000), args.jobs, None)  # imports, pools: not measured
         plain = repo(base, "baseline", args.rows)
         t0 = timed(plain, args.jobs, None)
         dump = plain / "build" / "bench_users.sql"
