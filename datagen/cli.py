@@ -195,7 +195,7 @@ _PUBLISH = "A folder or URL to put the dumps at too, as LOCATION/build/FILE."
 @click.argument("names", nargs=-1)
 @_REPO
 @_jobs("Worker processes; outputs are byte-identical for any number.")
-@click.option("--deep", is_flag=True, help="Read every cache object back first; remake damaged.")
+@click.option("--deep", is_flag=True, help="Reread all cache objects; remake the damaged ones.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help=_EXECUTOR)
 @click.option("--scheduler", metavar="ADDRESS", help=_SCHEDULER)
 @click.option("--cache", metavar="LOCATION", help=_CACHE)
