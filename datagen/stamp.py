@@ -44,7 +44,8 @@ import os
 import sys
 from pathlib import Path
 
-from .locations import location
+from .errors import UsageError
+from .locations import location, stamp_key
 
 STAMP = Path("cache") / "stamp.json"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -188,7 +189,10 @@ def _root(args: list[str]) -> tuple[Path, str | None] | None:
             return None
     if not root or not Path(root).is_dir():  # the CLI's to refuse
         return None
-    return Path(root).resolve(), location(cache)
+    try:
+        return Path(root).resolve(), stamp_key(location(cache))
+    except UsageError:  # the full path says what is wrong with it
+        return None
 
 
 def _jobs(text: str) -> bool:

@@ -147,7 +147,7 @@ def _publish(where: str, cache_dir: str, keys: list[str], start, done) -> None:
     for key in keys:
         meta = cache.meta(key, "copy")
         start.wait()
-        done.put(there.publish(cache, key, "copy", meta, required=True))
+        done.put(there.publish(cache, key, "copy", meta, required=True) is None)
 
 
 def test_two_writers_of_one_object_at_once_leave_it_whole(tmp_path, where):
@@ -300,7 +300,7 @@ def test_a_write_that_fails_midway_publishes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(there.fs, "put_file", broken)
     with pytest.raises(CacheError, match=r"cannot write .* No space left on device"):
         there.publish(cache, "cd" * 16, "copy", meta, required=True)
-    assert not there.publish(cache, "cd" * 16, "copy", meta)  # a warning, when not required
+    assert "No space left" in there.publish(cache, "cd" * 16, "copy", meta)  # when not required
     left = sorted(p.relative_to(tmp_path) for p in (tmp_path / "shared").rglob("*"))
     assert left == [Path("shared/objects"), Path("shared/objects/cd")]  # folders, no file
     assert there.fetch(Cache(tmp_path / "other"), "cd" * 16, "copy") is None
@@ -453,7 +453,7 @@ def test_a_shared_cache_that_cannot_be_written_is_still_copied_from(tmp_path, wh
     assert "copied from the shared cache public.users (2 of 3 chunks)" in out.getvalue()
     err = capfd.readouterr().err
     assert err.count("Access Denied") == 1, err  # once, not once per worker
-    assert "are not published to it until a build can write there" in err
+    assert "chunks made here are not published to the shared cache" in err
     assert outputs(second) == outputs(first)
     assert len(_objects(where)) == 2
     assert not (second / stamp.STAMP).exists()  # so the next build is not a no-op
@@ -510,7 +510,7 @@ def test_a_killed_writers_temporary_file_is_removed_by_a_later_build(tmp_path):
 
 def test_the_repository_itself_is_refused(tmp_path):
     r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
-    with pytest.raises(UsageError, match="is the repository's own cache/"):
+    with pytest.raises(UsageError, match="is the repository or its cache/"):
         pipeline.build(r, out=io.StringIO(), cache=str(r / "cache"))
     with pytest.raises(UsageError, match="that is the repository itself"):
         pipeline.build(r, out=io.StringIO(), publish=str(r))
@@ -524,7 +524,7 @@ def test_a_missing_bucket_is_a_warning_and_the_build_goes_on(tmp_path, s3):
         text=True,
     )
     assert got.returncode == 0, got.stderr
-    assert "datagen: warning: cannot write no-such/x/objects/" in got.stderr
+    assert "not published to the shared cache s3://no-such/x: cannot write no-such/x/" in got.stderr
     assert "The specified bucket does not exist" in got.stderr
     assert (r / "build" / "bench_users.sql").exists()
 
@@ -538,7 +538,7 @@ def test_a_filesystem_whose_put_takes_no_mode_still_publishes(tmp_path, monkeypa
     monkeypatch.setattr(fs, "pipe_file", lambda path, data: real_pipe(path, data))
     cache = Cache(tmp_path / "cache")
     meta = cache.put("ef" * 16, "copy", [b"1\tx\n"], {"d": 1}, rows=1, key_digest=None)
-    assert there.publish(cache, "ef" * 16, "copy", meta, required=True)
+    assert there.publish(cache, "ef" * 16, "copy", meta, required=True) is None
     other = Cache(tmp_path / "other")
     assert there.fetch(other, "ef" * 16, "copy") is not None
     assert other.read("ef" * 16, "copy") == b"1\tx\n"
@@ -581,7 +581,8 @@ def test_an_unreachable_shared_cache_does_not_fail_a_build_that_needs_nothing_fr
     )
     assert got.returncode == 0, got.stderr
     assert got.stdout == "users: up to date\n"
-    assert "warning: cannot list fixtures/u/objects" in got.stderr
+    assert "warning: chunks made here are not published" in got.stderr
+    assert "cannot list fixtures/u/objects" in got.stderr
     assert not (r / stamp.STAMP).exists()
 
 
@@ -590,7 +591,7 @@ def test_publish_locations_are_checked_before_the_build_and_say_publish(tmp_path
     with pytest.raises(UsageError, match=r"--publish foo://x: not a location fsspec knows"):
         pipeline.build(r, out=io.StringIO(), publish="foo://x")
     assert not (r / "build").exists()  # refused before any work
-    with pytest.raises(UsageError, match="repository's own cache/"):
+    with pytest.raises(UsageError, match="is the repository or its cache/"):
         pipeline.build(r, out=io.StringIO(), cache=f"file://{r}/cache/")
     with pytest.raises(UsageError, match="that is the repository itself"):
         pipeline.build(r, out=io.StringIO(), publish=f"file://{r}")
@@ -616,3 +617,91 @@ def test_check_answers_from_the_stamp_of_a_build_with_a_shared_cache(tmp_path):
     assert stamp.fresh(r, any_store=True) == ["users: up to date"]
     assert stamp.fresh(r) is None  # a build without the shared cache takes the full path
     assert stamp.fresh(r, str(tmp_path / "shared")) == ["users: up to date"]
+
+
+def test_read_only_copies_and_never_publishes_nor_warns(tmp_path, where, monkeypatch, capfd):
+    """DATAGEN_CACHE_READ_ONLY=1: a developer with read-only credentials copies what CI
+    published, makes the rest here, and is neither warned nor slowed on every build."""
+    first = repo(tmp_path / "first")
+    pipeline.build(first, out=io.StringIO(), cache=where)
+    monkeypatch.setenv("DATAGEN_CACHE_READ_ONLY", "1")
+    monkeypatch.setattr(SharedCache, "_put", None)  # any write would fail loudly
+    monkeypatch.setattr(SharedCache, "published", None)  # and so would any listing
+    dev, out = repo(tmp_path / "dev", SPEC.replace("rows: 140000", "rows: 140001")), io.StringIO()
+    pipeline.build(dev, out=out, cache=where)
+    assert "copied from the shared cache public.users (2 of 3 chunks)" in out.getvalue()
+    assert "generated public.users (1 of 3 chunks)" in out.getvalue()
+    assert "warning" not in capfd.readouterr().err
+    assert stamp.fresh(dev, stamp.stamp_key(where)) == ["users: up to date"]  # a fast no-op
+    assert len(_objects(where)) == 3  # nothing published
+    monkeypatch.undo()  # may write again: the stamp does not answer, the chunk goes out
+    assert stamp.fresh(dev, stamp.stamp_key(where)) is None
+    out = io.StringIO()
+    pipeline.build(dev, out=out, cache=where)
+    assert f"cache: published 1 chunks of cache/ to {where}" in out.getvalue()
+
+
+def test_a_failed_publish_is_not_remembered_by_the_next_build_in_one_process(tmp_path, where):
+    """A long-lived process (a Dask worker, a program calling build twice) publishes again
+    once the shared cache can be written: the failure was the build's, not the process's."""
+    r = repo(tmp_path / "r")
+    real = SharedCache._put
+
+    def refused(self, path, file, data, replace):
+        raise PermissionError(13, "Access Denied")
+
+    SharedCache._put = refused
+    try:
+        pipeline.build(r, out=io.StringIO(), cache=where)
+    finally:
+        SharedCache._put = real
+    assert _objects(where) == []
+    (r / "datasets" / "users.yaml").write_text(SPEC.replace("rows: 140000", "rows: 140001"))
+    out = io.StringIO()
+    pipeline.build(r, out=out, cache=where)  # the new chunk, then the three unpublished ones
+    assert "cache: published 2 chunks of cache/" in out.getvalue()  # 2 of the old 3 are wanted
+    assert len(_objects(where)) == 3
+
+
+def test_plain_doit_warns_once_when_it_cannot_publish(tmp_path, s3):
+    r = repo(tmp_path / "r")
+    (r / "dodo.py").write_text("from datagen.dodo import *  # noqa: F403\n")
+    got = subprocess.run(
+        [sys.executable, "-m", "doit", "-n", "2", "-P", "thread"],
+        cwd=r,
+        env={**os.environ, "DATAGEN_CACHE": "s3://no-such-bucket/p"},
+        capture_output=True,
+        text=True,
+    )
+    assert got.returncode == 0, got.stdout + got.stderr
+    assert got.stderr.count("chunks made here are not published to the shared cache") == 1
+    assert "The specified bucket does not exist" in got.stderr
+
+
+def test_what_is_remembered_of_the_shared_cache_follows_cache_and_deep(tmp_path):
+    where = str(tmp_path / "shared")
+    r = repo(tmp_path / "r")
+    for rows in (140000, 140001, 140002):
+        (r / "datasets" / "users.yaml").write_text(SPEC.replace("rows: 140000", f"rows: {rows}"))
+        pipeline.build(r, out=io.StringIO(), cache=where)
+    (record,) = (r / "cache" / "shared").iterdir()
+    assert len(json.loads(record.read_text())["objects"]) == 5  # 3 + the last chunk of 2 edits
+    pipeline.gc(r)
+    pipeline.build(r, out=io.StringIO(), cache=where)  # a no-op: the objects gc removed go
+    assert len(json.loads(record.read_text())["objects"]) == 3
+    shutil.rmtree(Path(where))  # the shared cache emptied behind our back: --deep re-checks
+    out = io.StringIO()
+    pipeline.build(r, out=out, cache=where, deep=True)
+    assert f"cache: published 3 chunks of cache/ to {where}" in out.getvalue()
+
+
+def test_a_location_that_names_nothing_is_refused(tmp_path):
+    r = repo(tmp_path / "r", SPEC.replace("rows: 140000", "rows: 10"))
+    for flag in ("--cache", "--publish"):
+        got = subprocess.run(
+            [sys.executable, "-m", "datagen", "build", "-C", str(r), flag, "s3://"],
+            capture_output=True,
+            text=True,
+        )
+        assert got.returncode == 2 and "'s3://' names no bucket or folder" in got.stderr
+    assert not (r / "s3:").exists() and not (Path.cwd() / "s3:").exists()

@@ -40,6 +40,7 @@ from ..writers.codecs import deflate_level
 from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
+from .store import unpublished
 
 
 def _reported(action: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,8 +66,16 @@ def make_chunk(job: ChunkJob) -> dict[str, Any]:
     if scheduler and os.environ.get("DATAGEN_EXECUTOR") != "local":
         from .dask_executor import run_on
 
-        return {"reused": run_on(scheduler, job).reused}
-    return {"reused": run_chunk(job).reused}
+        result = run_on(scheduler, job)
+    else:
+        result = run_chunk(job)
+    if isinstance(result.published, str) and job.store and not _unpublished:
+        _unpublished.append(job.store)  # once per process: doit -P thread runs many here
+        warn(unpublished(job.store, result.published))
+    return {"reused": result.reused}
+
+
+_unpublished: list[str] = []  # this process warned that a chunk could not be published
 
 
 def _rebuild_chunk(

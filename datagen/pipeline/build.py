@@ -15,7 +15,8 @@ from doit.loader import load_tasks
 
 from .. import stamp
 from ..errors import CacheError, DatagenError, PlanError, SpecError, UsageError, suggest
-from . import generations, parts, store
+from ..locations import location, read_only, stamp_key
+from . import generations, parts
 from .actions import lock_ok, output_meta, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
@@ -138,11 +139,11 @@ def build(
     runner = Runner.of(jobs, executor, scheduler)
     setting = os.environ.get(generations.KEEP_VARIABLE)
     keep = generations.keep_setting(setting) if not names else None  # a part never prunes
-    project = Project(Path(root).resolve(), store=store.location(cache))
-    where = store.location(publish, variable=None)
+    project = Project(Path(root).resolve(), store=location(cache), publish=not read_only())
+    where = location(publish, variable=None)
     if project.store is not None:
-        if Path(project.store).resolve() == project.cache_dir:
-            raise UsageError(f"the shared cache {project.store} is the repository's own cache/")
+        if Path(project.store).resolve() in (project.cache_dir, project.root):
+            raise UsageError(f"the shared cache {project.store} is the repository or its cache/")
         shared(project.store)  # a location fsspec cannot open fails here, before any work
     if where is not None:
         if Path(where).resolve() == project.root:
@@ -174,10 +175,10 @@ def build(
             print(f"cache: removed {files} files ({size:,} bytes) of builds before the last {keep}",
                   file=out or sys.stdout)  # fmt: skip
     if names is None:  # the next no-op needs none of this, if all is current now
-        seen = stamp.state(project.root, project.store)
+        seen = stamp.state(project.root, stamp_key(project.store))
         if _current(project, compiled) and report.unpublished is None:
             lines = [f"{c.stem}: up to date" for c in compiled]
-            stamp.write(project.root, lines, seen, project.store)
+            stamp.write(project.root, lines, seen, stamp_key(project.store))
     return report
 
 
@@ -206,9 +207,11 @@ def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:
     differs (the build makes it again), and forget every dump of these specs (the build writes
     them all again: one copied from a damaged object, or damaged itself without a change of
     size or time, is then whole). A build otherwise trusts an object whose size and mtime match
-    its meta, and copies it into the dumps unread; returns a line per object found damaged."""
+    its meta, and copies it into the dumps unread; returns a line per object found damaged.
+    What ``cache/shared/`` remembers of a shared cache is forgotten too."""
     cache = Cache(project.cache_dir)
-    lines = []
+    shutil.rmtree(project.cache_dir / "shared", ignore_errors=True)  # what the shared cache
+    lines = []  # holds is listed again: objects removed from it behind our back are published
     checked: set[tuple[str, str]] = set()  # an object two datasets share is read once
     for c in compiled:
         for key, kind in sorted(referenced_objects(project, [c]) - checked):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import xxhash
 
-from ..errors import CacheError, UsageError
+from ..errors import CacheError, DatagenError, UsageError
 from ..fileio import write_json
+from . import store
 from .cache import Cache, warn
 from .executors import EXECUTORS, ClusterError, executor_for
 from .jobs import ChunkJob
@@ -114,13 +115,12 @@ def _landed(project: Project, job: ChunkJob) -> bool:
 
 
 def unpublished(project: Project, report: BuildReport, why: str) -> None:
-    """Record (and warn, once) that chunks of this build are not in the shared cache: the
-    build writes no stamp then, so the next one takes the full path and publishes them."""
+    """Record (and warn, once per build) that chunks of this build are not in the shared cache:
+    the build then writes no stamp, so the next one takes the full path and publishes them."""
     assert project.store is not None
     if report.unpublished is None:
         report.unpublished = why
-        warn(f"{why}; chunks of cache/ are not published to it until a build can write there")
-    shared(project.store).unwritable = why  # this process tries no more
+        print(f"datagen: warning: {store.unpublished(project.store, why)}", file=sys.stderr)
 
 
 def publish_missing(project: Project, specs: list[SpecBuild], report: BuildReport) -> int:
@@ -129,35 +129,41 @@ def publish_missing(project: Project, specs: list[SpecBuild], report: BuildRepor
 
     What is known to be there (published or copied by this build or an earlier one) is
     remembered in ``cache/shared/``, so the shared cache is listed only when ``cache/`` holds
-    chunks not known to be there, and never by a build that copied or made all it needed."""
+    chunks not known to be there, and never by a build that copied or made all it needed. It
+    forgets objects that ``cache/`` no longer holds (``gc`` and the prune bound it so)."""
     assert project.store is not None
+    if not project.publish or report.unpublished is not None:  # read-only, or failing
+        return 0
     there, cache = shared(project.store), Cache(project.cache_dir)
-    record = (
-        project.cache_dir / "shared" / f"{xxhash.xxh3_64_hexdigest(project.store.encode())}.json"
-    )
-    known = _remembered(record, project.store) | report.shared
+    name = xxhash.xxh3_64_hexdigest(project.store.encode())
+    record = project.cache_dir / "shared" / f"{name}.json"
+    before = _remembered(record, project.store)
+    known = before | report.shared
     wanted = {(str(job.key), job.encoding) for _, job in chunk_owners(project, specs).values()}
     unknown = sorted(k for k in wanted - known if cache.valid(*k))
     count = 0
-    if unknown and there.unwritable:
-        unpublished(project, report, there.unwritable)
-    elif unknown:
+    if unknown:
         try:
             have = there.published()
         except CacheError as e:  # unreachable: nothing this build needed was there to read
             unpublished(project, report, str(e))
-            have, unknown = set(), []
+            return 0
         for key, enc in unknown:
             meta = cache.meta(key, enc)
-            if (key, enc) not in have and meta is not None:
-                if not there.publish(cache, key, enc, meta):
-                    unpublished(project, report, there.unwritable or "")
+            if (key, enc) not in have:
+                why = "its meta is gone" if meta is None else there.publish(cache, key, enc, meta)
+                if why is not None:
+                    unpublished(project, report, why)
                     break
                 count += 1
             known.add((key, enc))
-    if not known <= _remembered(record, project.store):
-        write_json(record, {"location": project.store, "objects": sorted(map(".".join, known))},
-                   durable=False)  # fmt: skip
+    keep = {k for k in known if k in wanted or cache.path(*k).exists()}  # gc bounds it
+    if keep != before:
+        try:
+            objects = sorted(map(".".join, keep))
+            write_json(record, {"location": project.store, "objects": objects}, durable=False)
+        except DatagenError as e:  # a disk full, say: the next build lists the store again
+            warn(f"cannot remember what the shared cache holds ({e})")
     return count
 
 

@@ -19,6 +19,7 @@ import xxhash
 
 from .. import textops
 from ..errors import CacheError
+from ..locations import READ_ONLY
 from ..plan import TablePlan, generate_chunk, generate_columns
 from ..plan.source import SpecRef, compile_ref
 from ..writers import deflate
@@ -48,6 +49,7 @@ class ChunkJob:
     document: dict[str, Any] = field(default_factory=dict, compare=False)
     key_columns: tuple[str, ...] = ()
     store: str | None = field(default=None, compare=False)
+    publish: bool = field(default=True, compare=False)  # to ``store`` (False: read-only)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class ChunkResult:
     #: (None: all of them, or none for a reused chunk)
     columns: tuple[str, ...] | None = None
     fetched: bool = False  # copied from the shared cache, not made
-    #: made, and published to the shared cache (True), or not: why (its error, once per process)
+    #: made, and published to the shared cache (True), or not: why (the failure)
     published: bool | str = False
 
 
@@ -123,8 +125,15 @@ def run_chunk(job: ChunkJob, must_publish: bool = False) -> ChunkResult:
         return ChunkResult(job.stop - job.start, meta=meta, reused=True, fetched=True)
     result = _make(cache, job)
     assert result.meta is not None
-    put = there.publish(cache, job.key, job.encoding, result.meta, required=must_publish)
-    return dataclasses.replace(result, published=put or there.unwritable or False)
+    if not job.publish and must_publish:
+        raise CacheError(
+            f"a worker that does not see cache/ must publish {job.table}'s chunk to the shared "
+            f"cache {job.store}, and {READ_ONLY} forbids it"
+        )
+    if not job.publish:
+        return result
+    why = there.publish(cache, job.key, job.encoding, result.meta, required=must_publish)
+    return dataclasses.replace(result, published=True if why is None else why)
 
 
 def _make(cache: Cache | None, job: ChunkJob) -> ChunkResult:

@@ -37,6 +37,7 @@ class Project:
 
     root: Path
     store: str | None = None
+    publish: bool = True  # publish chunks to ``store`` (not with DATAGEN_CACHE_READ_ONLY)
 
     @property
     def datasets(self) -> Path:
@@ -158,6 +159,7 @@ def chunk_job(ref: SpecRef, project: Project, tk: TableKey, ck: ChunkKey, enc: s
         document=ck.doc,
         key_columns=tuple(tk.key_columns),
         store=project.store,
+        publish=project.publish,
     )
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from ..errors import CacheError, UsageError
 from ..fileio import HOST, alive, temp_path
-from ..locations import VARIABLE, location
+from ..locations import READ_ONLY, VARIABLE, location
 from .cache import TMP_GRACE, Cache, meta_problem, warn
 
 #: fsspec protocols whose rename replaces a file in one step (a folder, NFS included)
@@ -75,8 +75,6 @@ class SharedCache:
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.renames = any(p in RENAMES for p in protocols)
         self.damaged: set[tuple[str, str]] = set()  # found damaged here: published over
-        #: why a publish failed, after which this process publishes nothing more here
-        self.unwritable: str | None = None
 
     def path(self, key: str, kind: str) -> str:
         return f"{self.root}/objects/{key[:2]}/{key}.{kind}"
@@ -119,15 +117,11 @@ class SharedCache:
 
     def publish(
         self, cache: Cache, key: str, kind: str, meta: dict[str, Any], required: bool = False
-    ) -> bool:
+    ) -> str | None:
         """Put ``cache``'s object ``key.kind`` (whose meta is ``meta``) here: the object, then
-        the meta (see the module's documentation); whether it was put. A failure raises
-        CacheError when ``required`` (the chunk exists nowhere else); otherwise it is recorded
-        in :attr:`unwritable` (the build warns of it once), and this process publishes nothing
-        more here: a read-only shared cache is still copied from, and the chunk stays in
-        ``cache/``."""
-        if self.unwritable and not required:
-            return False
+        the meta (see the module's documentation). None when it was put; else why not (the
+        build warns of it once: see :func:`unpublished`), or CacheError when ``required`` (the
+        chunk exists nowhere else). A read-only shared cache is still copied from."""
         path = self.path(key, kind)
         replace = (key, kind) in self.damaged
         body = json.dumps(meta, sort_keys=True).encode()
@@ -135,13 +129,11 @@ class SharedCache:
             self._put(path, str(cache.path(key, kind)), None, replace)
             self._put(path + ".meta.json", None, body, replace)
         except Exception as e:
-            error = self._error("write", path, e)
             if required:
-                raise error from None
-            self.unwritable = str(error)
-            return False
+                raise self._error("write", path, e) from None
+            return _reason("write", path, e)
         self.damaged.discard((key, kind))
-        return True
+        return None
 
     def published(self) -> set[tuple[str, str]]:
         """(key, kind) of every object here with a meta, from one listing; on a folder, the
@@ -258,10 +250,23 @@ class SharedCache:
             return []  # gone meanwhile, or unreadable: nothing to clean
 
     def _error(self, verb: str, path: str, e: Exception) -> CacheError:
+        also = f" (and {VARIABLE})" if self.flag == "--cache" else ""
         return CacheError(
-            f"cannot {verb} {path} in {self.what} {self.location} ({type(e).__name__}: {e}); "
-            f"check the location and its credentials, or build without {self.flag}"
+            f"{self.what} {self.location}: {_reason(verb, path, e)}; check the location and "
+            f"its credentials, or build without {self.flag}{also}"
         )
+
+
+def _reason(verb: str, path: str, e: Exception) -> str:
+    return f"cannot {verb} {path} ({type(e).__name__}: {e})"
+
+
+def unpublished(where: str, why: str) -> str:
+    """The warning for chunks of ``cache/`` that could not be published to ``where``."""
+    return (
+        f"chunks made here are not published to the shared cache {where}: {why}. The next "
+        f"build that can write there publishes them ({READ_ONLY}=1 if you may only read it)"
+    )
 
 
 def _temporary(name: str) -> bool:
@@ -279,4 +284,4 @@ def shared(where: str, flag: str = "--cache") -> SharedCache:
 os.register_at_fork(after_in_child=shared.cache_clear)
 
 
-__all__ = ["VARIABLE", "SharedCache", "location", "shared"]
+__all__ = ["VARIABLE", "SharedCache", "location", "shared", "unpublished"]

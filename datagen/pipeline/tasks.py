@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import locations
 from ..errors import PlanError, SpecError
-from . import store
 from .actions import (
     assemble,
     build_table,
@@ -213,4 +213,5 @@ def task_datagen() -> Iterator[dict[str, Any]]:
     """Build every dataset in datasets/ into build/ (see ``datagen build --help``); with the
     shared cache at ``DATAGEN_CACHE``, if that is set."""
     here = Path.cwd()
-    yield from project_tasks(Project(here, store=store.location(None, here)))
+    where = locations.location(None, here)
+    yield from project_tasks(Project(here, store=where, publish=not locations.read_only()))
