@@ -212,9 +212,8 @@ def _sync_dir(directory: Path) -> None:
     except OSError:
         return  # no directory handles here (e.g. Windows): the rename is as durable as it gets
     try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse fsync on directories; the file itself was synced
+        with contextlib.suppress(OSError):  # some filesystems refuse it; the file was synced
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -233,17 +232,21 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-_TMP_TAIL = re.compile(r"(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]+")
+_TMP_NAME = re.compile(r"\.(?P<of>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]+\.tmp")
+
+
+def temp_writer(name: str) -> tuple[str, str, int] | None:
+    """(NAME, HOST, PID) of a :func:`temp_path` name ``.NAME.HOST.PID.RAND.tmp``; else None."""
+    return (m["of"], m["host"], int(m["pid"])) if (m := _TMP_NAME.fullmatch(name)) else None
 
 
 def _remove_orphans(path: Path) -> None:
     """Delete temporary files left for ``path`` by writers on this host that were killed (their
     pid is gone). Files of other hosts, and of the older ``.NAME.PID.RAND.tmp`` form (which does
     not say its host), are left alone."""
-    prefix = f".{path.name}."
-    for stale in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
-        m = _TMP_TAIL.fullmatch(stale.name[len(prefix) : -len(".tmp")])
-        if m and m["host"] == HOST and not alive(int(m["pid"])):
+    for stale in path.parent.glob(f"{glob.escape(f'.{path.name}.')}*.tmp"):
+        w = temp_writer(stale.name)
+        if w and w[0] == path.name and w[1] == HOST and not alive(w[2]):
             if stale.is_dir() and not stale.is_symlink():
                 shutil.rmtree(stale, ignore_errors=True)  # of atomic_write_tree
             else:
@@ -290,8 +293,7 @@ def combine_digests(digests: list[str]) -> str:
 
 def file_digest(path: Path) -> tuple[int, str]:
     """(size, xxh3-128) of a file, read in blocks."""
-    h = xxhash.xxh3_128()
-    size = 0
+    h, size = xxhash.xxh3_128(), 0
     with open(path, "rb") as fh:
         while block := fh.read(READ_SIZE):
             h.update(block)
@@ -307,8 +309,7 @@ def _tree_digest(files: list[tuple[str, int, str]]) -> tuple[int, str]:
 
 def tree_digest(path: Path) -> tuple[int, str]:
     """(bytes, digest) of a directory written by :func:`atomic_write_tree`, read back."""
-    files = [(p.name, *file_digest(p)) for p in path.iterdir() if p.is_file()]
-    return _tree_digest(files)
+    return _tree_digest([(p.name, *file_digest(p)) for p in path.iterdir() if p.is_file()])
 
 
 def is_archive_dir(path: Path) -> bool:

@@ -333,7 +333,7 @@ def test_errors_are_one_readable_line(tmp_path, monkeypatch, s3):
 
 
 def test_a_relative_folder_is_the_same_for_every_worker(tmp_path, monkeypatch):
-    from datagen.pipeline.store import location
+    from datagen.locations import location
 
     monkeypatch.chdir(tmp_path)
     assert location("shared") == str(tmp_path / "shared")

@@ -37,8 +37,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import CacheError, UsageError
-from ..fileio import HOST, alive, temp_path
-from ..locations import READ_ONLY, VARIABLE, location
+from ..fileio import HOST, alive, temp_path, temp_writer
+from ..locations import READ_ONLY, VARIABLE
 from .cache import TMP_GRACE, Cache, meta_problem, warn
 
 #: fsspec protocols whose rename replaces a file in one step (a folder, NFS included)
@@ -154,18 +154,17 @@ class SharedCache:
                 self._remove_orphan(name, info)
         return out
 
-    def _remove_orphan(self, name: str, info: dict[str, Any]) -> None:
-        """Remove ``name`` if it is the temporary file of a writer on this host that was killed
-        (its pid is gone) an hour or more ago: a pid alone may be another pid namespace's
-        (containers sharing a host name), where a live writer's file is young."""
-        base = name.rsplit("/", 1)[-1]
-        parts = base.split(".")
-        if not _temporary(base) or len(parts) < 5 or parts[-4] != HOST:
+    def _remove_orphan(self, name: str, info: dict[str, Any], of: str | None = None) -> None:
+        """Remove ``name`` if it is the temporary file (of ``of``, when given) of a writer on
+        this host that was killed (its pid is gone) an hour or more ago: a pid alone may be
+        another pid namespace's (containers sharing a host name), where a live writer's file is
+        young."""
+        writer, mtime = temp_writer(name.rsplit("/", 1)[-1]), info.get("mtime")
+        if writer is None or writer[1] != HOST or of not in (None, writer[0]):
             return
-        mtime = info.get("mtime")
-        if not parts[-3].isdigit() or not isinstance(mtime, (int, float)):
+        if not isinstance(mtime, (int, float)):
             return
-        if time.time() - mtime > TMP_GRACE and not alive(int(parts[-3])):
+        if time.time() - mtime > TMP_GRACE and not alive(writer[2]):
             with contextlib.suppress(OSError):
                 self.fs.rm_file(name)
 
@@ -227,11 +226,11 @@ class SharedCache:
             except FileExistsError:
                 pass  # another writer published it first: the same bytes
             return
-        tmp = str(temp_path(PurePosixPath(path)))
-        fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
-        for info in self._listing(str(PurePosixPath(path).parent)):  # killed writers' of path
-            if info["name"].rsplit("/", 1)[-1].startswith(f".{PurePosixPath(path).name}."):
-                self._remove_orphan(info["name"], info)
+        where = PurePosixPath(path)
+        tmp = str(temp_path(where))
+        fs.makedirs(str(where.parent), exist_ok=True)
+        for info in self._listing(str(where.parent)):  # killed writers' files of this path
+            self._remove_orphan(info["name"], info, of=where.name)
         try:
             if file is not None:
                 fs.put_file(file, tmp)
@@ -284,4 +283,4 @@ def shared(where: str, flag: str = "--cache") -> SharedCache:
 os.register_at_fork(after_in_child=shared.cache_clear)
 
 
-__all__ = ["VARIABLE", "SharedCache", "location", "shared", "unpublished"]
+__all__ = ["SharedCache", "shared", "unpublished"]
