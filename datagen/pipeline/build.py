@@ -20,7 +20,7 @@ from . import generations, parts
 from .actions import lock_ok, output_meta, output_ok
 from .cache import Cache, warn
 from .doitdb import repair_doit_db
-from .fill import Runner, fill_cache, publish_missing
+from .fill import Runner, fill_cache
 from .generations import referenced_objects
 from .keys import diff
 from .locks import check_lock, compare_locks, output_problems, read_lock
@@ -109,8 +109,6 @@ def run_doit(
     runner = jobs if isinstance(jobs, Runner) else Runner(jobs)
     specs = specs if specs is not None else select(project, names)
     fill_cache(project, specs, runner, report)
-    if project.store is not None:
-        report.published = publish_missing(project, specs, report)
     reporter = Reporter(sys.stdout, {"failure_verbosity": 0}, report)
     code = DoitMain(_Loader(project, names, reporter)).run(["run"])
     if code != 0:
@@ -210,7 +208,7 @@ def deep_check(project: Project, compiled: list[SpecBuild]) -> list[str]:
     its meta, and copies it into the dumps unread; returns a line per object found damaged.
     What ``cache/shared/`` remembers of a shared cache is forgotten too."""
     cache = Cache(project.cache_dir)
-    shutil.rmtree(project.cache_dir / "shared", ignore_errors=True)  # what the shared cache
+    shutil.rmtree(project.shared_records, ignore_errors=True)  # what the shared cache
     lines = []  # holds is listed again: objects removed from it behind our back are published
     checked: set[tuple[str, str]] = set()  # an object two datasets share is read once
     for c in compiled:

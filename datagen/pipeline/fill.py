@@ -55,15 +55,25 @@ def fill_cache(
     project: Project, specs: list[SpecBuild], runner: Runner, report: BuildReport
 ) -> None:
     """Make every chunk that the cache lacks, on the runner's executor; each made chunk is
-    reported under the name of the doit task that would have made it."""
+    reported under the name of the doit task that would have made it. With a shared cache,
+    then publish the chunks of ``cache/`` it lacks (:func:`publish_missing`)."""
     cache = Cache(project.cache_dir)
+    owners = list(chunk_owners(project, specs).values())
     todo: dict[ChunkJob, str] = {
         job: name  # a chunk two datasets share is made once, under its owner's task name
-        for name, job in chunk_owners(project, specs).values()
+        for name, job in owners
         if not cache.valid(str(job.key), job.encoding)
     }
-    if not todo:
-        return
+    if todo:
+        _make_missing(project, todo, runner, report)
+    if project.store is not None:
+        report.published = publish_missing(project, [job for _, job in owners], report)
+
+
+def _make_missing(
+    project: Project, todo: dict[ChunkJob, str], runner: Runner, report: BuildReport
+) -> None:
+    """Make the chunks of ``todo`` (job -> its doit task's name) on the runner's executor."""
     jobs = min(runner.jobs, len(todo)) if runner.executor == "local" else runner.jobs
     executor = executor_for(runner.executor, jobs, runner.scheduler)
     show = sys.stderr.isatty()
@@ -123,8 +133,8 @@ def unpublished(project: Project, report: BuildReport, why: str) -> None:
         print(f"datagen: warning: {store.unpublished(project.store, why)}", file=sys.stderr)
 
 
-def publish_missing(project: Project, specs: list[SpecBuild], report: BuildReport) -> int:
-    """Publish the chunks of ``specs`` that ``cache/`` holds and the shared cache lacks (made
+def publish_missing(project: Project, jobs: list[ChunkJob], report: BuildReport) -> int:
+    """Publish the chunks of ``jobs`` that ``cache/`` holds and the shared cache lacks (made
     before the build had one, or while it could not be written); how many were published.
 
     What is known to be there (published or copied by this build or an earlier one) is
@@ -136,10 +146,10 @@ def publish_missing(project: Project, specs: list[SpecBuild], report: BuildRepor
         return 0
     there, cache = shared(project.store), Cache(project.cache_dir)
     name = xxhash.xxh3_64_hexdigest(project.store.encode())
-    record = project.cache_dir / "shared" / f"{name}.json"
+    record = project.shared_records / f"{name}.json"
     before = _remembered(record, project.store)
     known = before | report.shared
-    wanted = {(str(job.key), job.encoding) for _, job in chunk_owners(project, specs).values()}
+    wanted = {(str(job.key), job.encoding) for job in jobs}
     unknown = sorted(k for k in wanted - known if cache.valid(*k))
     count = 0
     if unknown:

@@ -26,6 +26,7 @@ from ..writers import deflate
 from ..writers.codecs import copy_text, deflate_level, encode
 from . import parts
 from .cache import Cache
+from .store import shared
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,6 @@ def run_chunk(job: ChunkJob, must_publish: bool = False) -> ChunkResult:
         )
     if cache is None or job.key is None or job.store is None:
         return _make(cache, job)
-    from .store import shared
-
     there = shared(job.store)
     if (meta := there.fetch(cache, job.key, job.encoding)) is not None:
         return ChunkResult(job.stop - job.start, meta=meta, reused=True, fetched=True)

@@ -80,6 +80,11 @@ class Project:
     def output_meta(self, stem: str, fmt: str) -> Path:
         return self.cache_dir / "outputs" / f"{stem}.{fmt}.json"
 
+    @property
+    def shared_records(self) -> Path:
+        """Where ``cache/`` remembers what each shared cache holds (:mod:`.fill`)."""
+        return self.cache_dir / "shared"
+
 
 @dataclass
 class SpecBuild:
