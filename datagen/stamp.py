@@ -17,9 +17,10 @@ digest (but for damage inside the cache, below):
   object again);
 * the code: this datagen's own files and the libraries that shape the bytes or the answer
   (their ``__init__.py``, by size and time: an upgrade rewrites them), and the Python version;
-* the shared cache (``--cache`` or ``DATAGEN_CACHE``), by location: a build with one writes the
-  stamp after every chunk in ``cache/`` is published there, so a build with another (or the
-  first time with one) takes the full path.
+* the shared cache (``--cache`` or ``DATAGEN_CACHE``), by location and whether it is read-only
+  (``DATAGEN_CACHE_READ_ONLY``): a build that may publish writes the stamp after every chunk in
+  ``cache/`` is published there, so a build with another (or the first time with one) takes
+  the full path.
 
 A spec entry that is not a regular file (a dangling link, a folder) means no answer.
 

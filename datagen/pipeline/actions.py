@@ -40,7 +40,7 @@ from ..writers.codecs import deflate_level
 from .cache import Cache, warn
 from .jobs import ChunkJob, run_chunk
 from .project import Project, compile_spec, job_from_dicts, spec_ref
-from .store import unpublished
+from .store import unpublished_warning
 
 
 def _reported(action: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,7 +71,7 @@ def make_chunk(job: ChunkJob) -> dict[str, Any]:
         result = run_chunk(job)
     if isinstance(result.published, str) and job.store and not _unpublished:
         _unpublished.append(job.store)  # once per process: doit -P thread runs many here
-        warn(unpublished(job.store, result.published))
+        warn(unpublished_warning(job.store, result.published))
     return {"reused": result.reused}
 
 

@@ -130,7 +130,8 @@ def unpublished(project: Project, report: BuildReport, why: str) -> None:
     assert project.store is not None
     if report.unpublished is None:
         report.unpublished = why
-        print(f"datagen: warning: {store.unpublished(project.store, why)}", file=sys.stderr)
+        warning = store.unpublished_warning(project.store, why)
+        print(f"datagen: warning: {warning}", file=sys.stderr)
 
 
 def publish_missing(project: Project, jobs: list[ChunkJob], report: BuildReport) -> int:

@@ -120,8 +120,8 @@ class SharedCache:
     ) -> str | None:
         """Put ``cache``'s object ``key.kind`` (whose meta is ``meta``) here: the object, then
         the meta (see the module's documentation). None when it was put; else why not (the
-        build warns of it once: see :func:`unpublished`), or CacheError when ``required`` (the
-        chunk exists nowhere else). A read-only shared cache is still copied from."""
+        build warns of it once: :func:`unpublished_warning`), or CacheError when ``required``
+        (the chunk exists nowhere else). A read-only shared cache is still copied from."""
         path = self.path(key, kind)
         replace = (key, kind) in self.damaged
         body = json.dumps(meta, sort_keys=True).encode()
@@ -260,7 +260,7 @@ def _reason(verb: str, path: str, e: Exception) -> str:
     return f"cannot {verb} {path} ({type(e).__name__}: {e})"
 
 
-def unpublished(where: str, why: str) -> str:
+def unpublished_warning(where: str, why: str) -> str:
     """The warning for chunks of ``cache/`` that could not be published to ``where``."""
     return (
         f"chunks made here are not published to the shared cache {where}: {why}. The next "
@@ -283,4 +283,4 @@ def shared(where: str, flag: str = "--cache") -> SharedCache:
 os.register_at_fork(after_in_child=shared.cache_clear)
 
 
-__all__ = ["SharedCache", "shared", "unpublished"]
+__all__ = ["SharedCache", "shared", "unpublished_warning"]
